@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs "$@" inside a private D-Bus session with gnome-keyring unlocked by a throwaway password,
+# so keytar talks to a real Secret Service exactly as on a desktop.
+set -euo pipefail
+if [ -z "${LEAD_INBOX_IN_KEYRING:-}" ]; then
+  export LEAD_INBOX_IN_KEYRING=1
+  exec dbus-run-session -- bash "$0" "$@"
+fi
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+chmod 700 "$XDG_RUNTIME_DIR"
+export HOME="${HOME:-/root}"
+mkdir -p "$HOME/.local/share/keyrings"
+eval "$(printf 'throwaway-ci-password' | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL
+exec "$@"

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { createDispatch, type Dispatch, type Handlers } from './api/dispatch';
+import type { CoreConfig } from './config';
+import { EventBus } from './events';
+import type { Clock, Logger, Notifier, OpenExternal, TokenStore } from './ports';
+import { systemClock } from './ports';
+import { openDatabase, type Db } from './store/db';
+import { getLeadDetail, getLeadRow, leadJoins, leadRowColumns, toLeadRow, type LeadRowRecord } from './store/leads';
+import { ApiError } from '../../shared/index';
+
+export interface CoreDeps {
+  config: CoreConfig;
+  tokens: TokenStore;
+  notifier: Notifier;
+  openExternal: OpenExternal;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface Core {
+  readonly db: Db;
+  readonly events: EventBus;
+  readonly dispatch: Dispatch;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the whole desktop core from its ports. Nothing runs until start(); stop() leaves the
+ * database closed cleanly so the next start finds no half-written state.
+ */
+export function createCore(deps: CoreDeps): Core {
+  const clock = deps.clock ?? systemClock;
+  const db = openDatabase(join(deps.config.dataDir, 'lead-inbox.sqlite'));
+  const events = new EventBus();
+
+  const handlers: Handlers = {
+    'leads.list': ({ offset, limit }) => {
+      const rows = db
+        .prepare(
+          `SELECT ${leadRowColumns} FROM leads l ${leadJoins}
+            ORDER BY l.created_time DESC, l.id LIMIT ? OFFSET ?`,
+        )
+        .all(limit, offset) as LeadRowRecord[];
+      const total = (db.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }).n;
+      return { rows: rows.map(toLeadRow), total };
+    },
+    'leads.get': ({ id }) => {
+      const lead = getLeadDetail(db, id);
+      if (!lead) throw new ApiError({ code: 'not_found', message: `No lead with id ${id}.` });
+      return lead;
+    },
+    'connection.status': () => ({
+      state: 'offline',
+      relayUrl: deps.config.relayUrl,
+      connectedSince: null,
+      lastEventAt: null,
+      backlog: 0,
+      pendingLeads: 0,
+      facebookConnected: false,
+      message: null,
+    }),
+  };
+
+  const dispatch = createDispatch(handlers, (method, error) =>
+    deps.logger.error('api call failed', { method, error: String(error) }),
+  );
+  void clock;
+  void getLeadRow;
+
+  return {
+    db,
+    events,
+    dispatch,
+    async start() {},
+    async stop() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from './migrations/index';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) the desktop store and brings its schema up to date.
+ * WAL keeps readers (UI queries) off the writer's back; synchronous=NORMAL under WAL survives an
+ * app crash or kill -9 (the fault we ack against), trading only the last commits on power loss.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Runs every migration above the stored user_version, each in its own transaction. */
+export function migrate(db: Db): number {
+  let version = schemaVersion(db);
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (version > latest) {
+    throw new Error(
+      `The data folder was written by a newer Lead Inbox (schema ${version}, this build knows ${latest}).`,
+    );
+  }
+  for (const m of migrations.filter((x) => x.version > version)) {
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    version = m.version;
+  }
+  return version;
+}

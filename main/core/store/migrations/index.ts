@@ -1,0 +1,9 @@
+import { m0001 } from './0001-leads';
+import type { Migration } from './types';
+
+/**
+ * Ascending by version; each runs once, in its own transaction. Numbers are reserved per area so
+ * parallel work does not collide: 2 conversations, 3 conversions and speed to lead, 4 inbox
+ * (search, saved views, history). Never edit a migration that has shipped: add the next one.
+ */
+export const migrations: Migration[] = [m0001];

@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './api/index';
+export * from './domain/leads';
+export * from './domain/connection';

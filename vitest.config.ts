@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'main/**/*.test.ts', 'relay/**/*.test.ts', 'shared/**/*.test.ts'],
+    // Native modules (better-sqlite3, keytar) and real sockets: separate processes, not threads.
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
