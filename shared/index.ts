@@ -2,3 +2,4 @@ export * from './errors';
 export * from './api/index';
 export * from './domain/leads';
 export * from './domain/connection';
+export * from './bridge';

@@ -4,6 +4,7 @@
  * The Electron preload and the Node host are two transports of the same table.
  */
 import type { z } from 'zod';
+import { appEvents } from './app';
 import { connectionEvents, connectionMethods } from './connection';
 import { leadEvents, leadMethods } from './leads';
 
@@ -15,6 +16,7 @@ export const apiMethods = {
 export const apiEvents = {
   ...leadEvents,
   ...connectionEvents,
+  ...appEvents,
 };
 
 export type ApiMethods = typeof apiMethods;
