@@ -6,7 +6,11 @@ import type { Clock, Logger, Notifier, OpenExternal, TokenStore } from './ports'
 import { systemClock } from './ports';
 import { openDatabase, type Db } from './store/db';
 import { getLeadDetail, getLeadRow, leadJoins, leadRowColumns, toLeadRow, type LeadRowRecord } from './store/leads';
-import { ApiError } from '../../shared/index';
+import { ApiError, defaultSettings } from '../../shared/index';
+
+function notReady(): never {
+  throw new ApiError({ code: 'internal', message: 'Not available in this build yet.' });
+}
 
 export interface CoreDeps {
   config: CoreConfig;
@@ -60,6 +64,19 @@ export function createCore(deps: CoreDeps): Core {
       facebookConnected: false,
       message: null,
     }),
+    // Published API, handlers land in the next commits (connect, sync, settings modules).
+    'pages.list': () => ({ pages: [] }),
+    'pages.setEnabled': () => notReady(),
+    'sync.now': () => ({ pages: [] }),
+    'auth.connectFacebook': () => notReady(),
+    'auth.cancelConnect': () => ({ cancelled: false }),
+    'auth.disconnect': () => notReady(),
+    'accounts.list': () => ({ accounts: [] }),
+    'whatsapp.connect': () => notReady(),
+    'whatsapp.list': () => ({ numbers: [] }),
+    'whatsapp.disconnect': () => notReady(),
+    'settings.get': () => defaultSettings,
+    'settings.update': () => defaultSettings,
   };
 
   const dispatch = createDispatch(handlers, (method, error) =>

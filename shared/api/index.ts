@@ -7,15 +7,21 @@ import type { z } from 'zod';
 import { appEvents } from './app';
 import { connectionEvents, connectionMethods } from './connection';
 import { leadEvents, leadMethods } from './leads';
+import { pageEvents, pageMethods } from './pages';
+import { settingsEvents, settingsMethods } from './settings';
 
 export const apiMethods = {
   ...leadMethods,
   ...connectionMethods,
+  ...pageMethods,
+  ...settingsMethods,
 };
 
 export const apiEvents = {
   ...leadEvents,
   ...connectionEvents,
+  ...pageEvents,
+  ...settingsEvents,
   ...appEvents,
 };
 
