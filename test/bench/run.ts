@@ -1,0 +1,144 @@
+/**
+ * `npm run bench [-- --quick] [-- --only name]`: finds test/bench/*.bench.ts, runs each in its own
+ * process with a fresh temp folder, prints one JSON line per figure on stdout (everything else on
+ * stderr), keeps going past a failing benchmark, then writes docs/PERFORMANCE.md.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { previousOutcomes, writeReport, type BenchOutcome } from './report';
+import type { ChildMessage } from './runOne';
+import type { Figure } from './types';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const reportFile = join(root, 'docs/PERFORMANCE.md');
+/** The whole quick suite must finish in under 3 minutes; leave room for process start-up. */
+const quickTotalMs = 170_000;
+/** Even a full run stops a benchmark that hangs. */
+const fullPerBenchMs = 30 * 60_000;
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.flatMap((a, i) => (a === '--only' && args[i + 1] ? [args[i + 1]!] : []));
+/** `--budget <seconds>`: the quick suite's total time budget (default 170). */
+const budgetArg = Number(args[args.indexOf('--budget') + 1]);
+const quickBudgetMs = args.includes('--budget') && budgetArg > 0 ? budgetArg * 1000 : quickTotalMs;
+
+const figureKeys = ['name', 'value', 'unit', 'limit', 'limit_name', 'runs', 'p50', 'p99'] as const;
+
+/** Exactly the documented JSON shape, in the documented key order, whatever the benchmark returned. */
+function figureLine(f: Figure): string {
+  const out: Record<string, unknown> = {};
+  for (const k of figureKeys) {
+    const v = f[k] as unknown;
+    out[k] = typeof v === 'number' && !Number.isFinite(v) ? null : (v ?? null);
+  }
+  return JSON.stringify(out);
+}
+
+function isFigure(x: unknown): x is Figure {
+  const f = x as Figure;
+  return !!f && typeof f.name === 'string' && typeof f.value === 'number' && typeof f.unit === 'string';
+}
+
+function discover(): { name: string; file: string }[] {
+  return readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()
+    .map((f) => ({ name: basename(f, '.bench.ts'), file: join(here, f) }))
+    .filter((b) => only.length === 0 || only.some((o) => b.name === o || b.name.includes(o) || b.file.endsWith(o)));
+}
+
+function runBenchmark(bench: { name: string; file: string }, budgetMs: number): Promise<BenchOutcome> {
+  const tmp = mkdtempSync(join(tmpdir(), `lead-inbox-bench-${bench.name}-`));
+  const started = Date.now();
+  const outcome: BenchOutcome = {
+    bench: bench.name,
+    status: 'ok',
+    detail: null,
+    durationMs: 0,
+    quick,
+    date: new Date().toISOString(),
+    figures: [],
+  };
+  return new Promise((resolveOutcome) => {
+    const child = fork(join(here, 'runOne.ts'), [bench.file, tmp, quick ? '1' : '0'], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      cwd: root,
+      // The child's own stdout must not mix with the JSON lines: send it to our stderr.
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      env: { ...process.env, LEAD_INBOX_BENCH_BUDGET_MS: String(budgetMs) },
+    });
+    child.stdout?.pipe(process.stderr);
+    let gotDone = false;
+    const timer = setTimeout(() => {
+      outcome.status = 'over budget';
+      outcome.detail = `stopped after its ${Math.round(budgetMs / 1000)} s budget`;
+      process.stderr.write(`bench ${bench.name}: OVER BUDGET (${Math.round(budgetMs / 1000)} s), stopping it\n`);
+      child.kill('SIGKILL');
+    }, budgetMs);
+    child.on('message', (msg: ChildMessage) => {
+      if (msg.type === 'figure' && isFigure(msg.figure)) {
+        outcome.figures.push(msg.figure);
+        process.stdout.write(figureLine(msg.figure) + '\n');
+      } else if (msg.type === 'figure') {
+        process.stderr.write(`bench ${bench.name}: ignored a malformed figure ${JSON.stringify(msg.figure)}\n`);
+      } else if (msg.type === 'error') {
+        outcome.status = 'failed';
+        outcome.detail = msg.message;
+      } else if (msg.type === 'done') {
+        gotDone = true;
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (outcome.status === 'ok' && (!gotDone || code !== 0)) {
+        outcome.status = 'failed';
+        outcome.detail = `exited with ${signal ?? code} before finishing`;
+      }
+      if (outcome.status === 'failed') {
+        process.stderr.write(`bench ${bench.name}: FAILED: ${outcome.detail}\n`);
+      }
+      outcome.durationMs = Date.now() - started;
+      rmSync(tmp, { recursive: true, force: true });
+      resolveOutcome(outcome);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const benches = discover();
+  if (benches.length === 0) {
+    process.stderr.write(`no benchmark matches ${only.join(', ') || 'test/bench/*.bench.ts'}\n`);
+    process.exit(1);
+  }
+  const deadline = Date.now() + quickBudgetMs;
+  const outcomes: BenchOutcome[] = [];
+  for (const [i, bench] of benches.entries()) {
+    // Quick mode: each benchmark gets an even share of what is left, so fast ones leave more
+    // time to the later ones and the total stays under the budget.
+    const budgetMs = quick ? Math.max(2_000, Math.floor((deadline - Date.now()) / (benches.length - i))) : fullPerBenchMs;
+    process.stderr.write(`bench ${bench.name}: running${quick ? ` (quick, budget ${Math.round(budgetMs / 1000)} s)` : ''}\n`);
+    const outcome = await runBenchmark(bench, budgetMs);
+    process.stderr.write(`bench ${bench.name}: ${outcome.status} in ${(outcome.durationMs / 1000).toFixed(1)} s, ${outcome.figures.length} figures\n`);
+    outcomes.push(outcome);
+  }
+
+  const ran = new Set(outcomes.map((o) => o.bench));
+  const kept = only.length ? previousOutcomes(reportFile).filter((o) => !ran.has(o.bench)) : [];
+  const all = [...kept, ...outcomes].sort((a, b) => a.bench.localeCompare(b.bench));
+  writeReport(reportFile, all, new Date());
+
+  const bad = outcomes.filter((o) => o.status !== 'ok');
+  process.stderr.write(
+    `bench: ${outcomes.length - bad.length}/${outcomes.length} benchmarks ok` +
+      (bad.length ? `; not ok: ${bad.map((o) => `${o.bench} (${o.status})`).join(', ')}` : '') +
+      `; wrote ${reportFile}\n`,
+  );
+  process.exit(bad.length ? 1 : 0);
+}
+
+void main();
