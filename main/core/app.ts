@@ -5,7 +5,8 @@ import { EventBus } from './events';
 import type { Clock, Logger, Notifier, OpenExternal, TokenStore } from './ports';
 import { systemClock } from './ports';
 import { openDatabase, type Db } from './store/db';
-import { getLeadDetail, getLeadRow, leadJoins, leadRowColumns, toLeadRow, type LeadRowRecord } from './store/leads';
+import { getLeadRow } from './store/leads';
+import { createInbox } from './inbox/index';
 import { ApiError, defaultSettings } from '../../shared/index';
 
 function notReady(): never {
@@ -37,23 +38,10 @@ export function createCore(deps: CoreDeps): Core {
   const clock = deps.clock ?? systemClock;
   const db = openDatabase(join(deps.config.dataDir, 'lead-inbox.sqlite'));
   const events = new EventBus();
+  const inbox = createInbox({ db, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir });
 
   const handlers: Handlers = {
-    'leads.list': ({ offset, limit }) => {
-      const rows = db
-        .prepare(
-          `SELECT ${leadRowColumns} FROM leads l ${leadJoins}
-            ORDER BY l.created_time DESC, l.id LIMIT ? OFFSET ?`,
-        )
-        .all(limit, offset) as LeadRowRecord[];
-      const total = (db.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }).n;
-      return { rows: rows.map(toLeadRow), total };
-    },
-    'leads.get': ({ id }) => {
-      const lead = getLeadDetail(db, id);
-      if (!lead) throw new ApiError({ code: 'not_found', message: `No lead with id ${id}.` });
-      return lead;
-    },
+    ...inbox.handlers,
     'connection.status': () => ({
       state: 'offline',
       relayUrl: deps.config.relayUrl,
@@ -89,8 +77,11 @@ export function createCore(deps: CoreDeps): Core {
     db,
     events,
     dispatch,
-    async start() {},
+    async start() {
+      inbox.start();
+    },
     async stop() {
+      inbox.stop();
       db.close();
     },
   };

@@ -6,12 +6,14 @@
 import type { z } from 'zod';
 import { appEvents } from './app';
 import { connectionEvents, connectionMethods } from './connection';
+import { inboxEvents, inboxMethods } from './inbox';
 import { leadEvents, leadMethods } from './leads';
 import { pageEvents, pageMethods } from './pages';
 import { settingsEvents, settingsMethods } from './settings';
 
 export const apiMethods = {
   ...leadMethods,
+  ...inboxMethods,
   ...connectionMethods,
   ...pageMethods,
   ...settingsMethods,
@@ -19,6 +21,7 @@ export const apiMethods = {
 
 export const apiEvents = {
   ...leadEvents,
+  ...inboxEvents,
   ...connectionEvents,
   ...pageEvents,
   ...settingsEvents,

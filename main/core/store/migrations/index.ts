@@ -1,4 +1,7 @@
 import { m0001 } from './0001-leads';
+import { m0002 } from './0002-conversations';
+import { m0003 } from './0003-conversions';
+import { m0004 } from './0004-inbox';
 import type { Migration } from './types';
 
 /**
@@ -6,4 +9,4 @@ import type { Migration } from './types';
  * parallel work does not collide: 2 conversations, 3 conversions and speed to lead, 4 inbox
  * (search, saved views, history). Never edit a migration that has shipped: add the next one.
  */
-export const migrations: Migration[] = [m0001];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0004];

@@ -1,0 +1,79 @@
+import type { Migration } from './types';
+
+/**
+ * The inbox: full-text search, saved views, change history and follow-up reminders.
+ *
+ * Search is an FTS5 table with the trigram tokenizer, so any fragment of 3+ characters matches
+ * ("5550" inside "+1 555-0123" through the digits-only phone column, "itchen" inside "Kitchen").
+ * Its rowid comes from lead_search_ids (an INTEGER PRIMARY KEY, stable across VACUUM, unlike the
+ * implicit rowid of `leads`), and triggers keep it in step with every write path, so the ingest and
+ * sync code that upserts leads needs to know nothing about search.
+ */
+export const m0004: Migration = {
+  version: 4,
+  name: 'inbox',
+  up(db) {
+    db.exec(`
+      CREATE TABLE lead_search_ids (
+        doc INTEGER PRIMARY KEY,
+        lead_id TEXT NOT NULL UNIQUE
+      ) STRICT;
+
+      CREATE VIRTUAL TABLE leads_fts USING fts5(
+        name, email, phone, phone_digits, company, city, answers,
+        tokenize = 'trigram'
+      );
+
+      CREATE TABLE lead_history (
+        id INTEGER PRIMARY KEY,
+        lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT
+      ) STRICT;
+      CREATE INDEX lead_history_lead ON lead_history(lead_id, at);
+
+      CREATE TABLE saved_views (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        spec TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      ALTER TABLE leads ADD COLUMN follow_up_notified_at INTEGER;
+      CREATE INDEX leads_follow_up_due ON leads(follow_up_at) WHERE follow_up_at IS NOT NULL AND follow_up_notified_at IS NULL;
+      CREATE INDEX leads_status_created ON leads(status, created_time DESC, id);
+      CREATE INDEX leads_name ON leads(full_name, id);
+      CREATE INDEX leads_uncontacted ON leads(created_time DESC, id) WHERE first_contact_at IS NULL;
+    `);
+    // The digits column uses plain SQL (not an app function) so any connection can run the
+    // triggers: strip the usual phone punctuation.
+    const digits = (row: string) =>
+      `replace(replace(replace(replace(replace(replace(replace(coalesce(${row}.phone, ''), ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''), '/', '')`;
+    const values = (row: string) => `
+      coalesce(${row}.full_name, ''), coalesce(${row}.email, ''), coalesce(${row}.phone, ''), ${digits(row)},
+      coalesce(${row}.company, ''), coalesce(${row}.city, ''),
+      coalesce((SELECT group_concat(j.value, ' ') FROM json_tree(CASE WHEN json_valid(${row}.answers) THEN ${row}.answers ELSE '[]' END) j
+                 WHERE j.type = 'text' AND j.key IS NOT 'key'), '')`;
+    db.exec(`
+      CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN
+        INSERT OR IGNORE INTO lead_search_ids(lead_id) VALUES (new.id);
+        INSERT OR REPLACE INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
+          VALUES ((SELECT doc FROM lead_search_ids WHERE lead_id = new.id), ${values('new')});
+      END;
+      CREATE TRIGGER leads_search_update AFTER UPDATE OF full_name, email, phone, company, city, answers ON leads BEGIN
+        INSERT OR IGNORE INTO lead_search_ids(lead_id) VALUES (new.id);
+        INSERT OR REPLACE INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
+          VALUES ((SELECT doc FROM lead_search_ids WHERE lead_id = new.id), ${values('new')});
+      END;
+      CREATE TRIGGER leads_search_delete AFTER DELETE ON leads BEGIN
+        DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = old.id);
+        DELETE FROM lead_search_ids WHERE lead_id = old.id;
+      END;
+      INSERT INTO lead_search_ids(lead_id) SELECT id FROM leads;
+      INSERT INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
+        SELECT s.doc, ${values('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id;
+    `);
+  },
+};
