@@ -1,5 +1,6 @@
 import type { Db } from '../store/db';
-import type { Logger, Notifier } from '../ports';
+import type { EventBus } from '../events';
+import type { Logger, NotificationRequest, Notifier } from '../ports';
 
 const checkEveryMs = 30_000;
 
@@ -7,7 +8,7 @@ const checkEveryMs = 30_000;
  * Raises one reminder per due follow-up. A reminder is marked sent in the same statement batch as it
  * is raised, so a restart never repeats it; setting a new date re-arms it (see mutations.setFollowUp).
  */
-export function createFollowUpScheduler(db: Db, notifier: Notifier, now: () => number, log: Logger) {
+export function createFollowUpScheduler(db: Db, notifier: Notifier, events: EventBus, now: () => number, log: Logger) {
   let timer: NodeJS.Timeout | null = null;
   const due = db.prepare(
     `SELECT id, full_name, email, phone FROM leads
@@ -21,12 +22,15 @@ export function createFollowUpScheduler(db: Db, notifier: Notifier, now: () => n
     const rows = due.all(at) as { id: string; full_name: string | null; email: string | null; phone: string | null }[];
     for (const r of rows) {
       mark.run(at, r.id);
-      notifier.notify({
-        tag: `follow-up-${r.id}`,
+      const n: NotificationRequest = {
+        tag: `follow-up:${r.id}`,
         title: 'Follow-up due',
         body: `Time to get back to ${r.full_name || r.email || r.phone || 'a lead'}.`,
         route: `lead/${r.id}`,
-      });
+      };
+      // Same convention as the rest of the core: native notifier + event for open windows.
+      notifier.notify(n);
+      events.emit('notification.requested', n);
     }
     return rows.length;
   };

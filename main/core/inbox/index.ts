@@ -47,7 +47,7 @@ export function createInbox(deps: InboxDeps) {
   const now = () => deps.clock.now();
   const count = createCounter(db);
   const mutations = createMutations(db, now);
-  const followUps = createFollowUpScheduler(db, deps.notifier, now, deps.logger);
+  const followUps = createFollowUpScheduler(db, deps.notifier, events, now, deps.logger);
   const statusListeners = new Set<(change: StatusChange) => void>();
   const emitUpdated = (rows: LeadRow[]) => {
     for (const lead of rows) events.emit('lead.updated', { lead });
