@@ -76,3 +76,11 @@ export function mutateOneField(valid: Record<string, unknown>): fc.Arbitrary<Rec
       return copy;
     });
 }
+
+/** Wrong-typed values that JSON can carry (for bodies that must serialise). */
+export const jsonWrongTyped = fc.oneof(fc.jsonValue({ maxDepth: 4 }), nastyString, fc.constantFrom(null, true, 0, -1, 1e308, [], {}, ''));
+
+/** JSON text nested `depth` levels deep, built as text (JSON.stringify itself would overflow). */
+export function deepJsonText(depth: number, asObject: boolean): string {
+  return asObject ? '{"a":'.repeat(depth) + '"b"' + '}'.repeat(depth) : '['.repeat(depth) + '"b"' + ']'.repeat(depth);
+}
