@@ -5,3 +5,4 @@ export * from './domain/connection';
 export * from './bridge';
 export * from './domain/settings';
 export * from './api/pages';
+export * from './domain/conversions';

@@ -7,6 +7,9 @@ import { systemClock } from './ports';
 import { openDatabase, type Db } from './store/db';
 import { getLeadRow } from './store/leads';
 import { createInbox } from './inbox/index';
+import { createConversions } from './conversions/index';
+import { createSpeedToLead } from './speedToLead/index';
+import { GraphClient } from './graph/client';
 import { ApiError, defaultSettings } from '../../shared/index';
 
 function notReady(): never {
@@ -39,9 +42,14 @@ export function createCore(deps: CoreDeps): Core {
   const db = openDatabase(join(deps.config.dataDir, 'lead-inbox.sqlite'));
   const events = new EventBus();
   const inbox = createInbox({ db, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir });
+  const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion });
+  const conversions = createConversions({ db, graph, tokens: deps.tokens, events, clock, logger: deps.logger });
+  const speedToLead = createSpeedToLead({ db, events, notifier: deps.notifier, clock, logger: deps.logger });
 
   const handlers: Handlers = {
     ...inbox.handlers,
+    ...conversions.handlers,
+    ...speedToLead.handlers,
     'connection.status': () => ({
       state: 'offline',
       relayUrl: deps.config.relayUrl,
@@ -79,9 +87,13 @@ export function createCore(deps: CoreDeps): Core {
     dispatch,
     async start() {
       inbox.start();
+      conversions.start();
+      speedToLead.start();
     },
     async stop() {
       inbox.stop();
+      speedToLead.stop();
+      await conversions.stop();
       db.close();
     },
   };

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { appEvents } from './app';
 import { connectionEvents, connectionMethods } from './connection';
+import { conversionEvents, conversionMethods } from './conversions';
 import { inboxEvents, inboxMethods } from './inbox';
 import { leadEvents, leadMethods } from './leads';
 import { pageEvents, pageMethods } from './pages';
@@ -17,6 +18,7 @@ export const apiMethods = {
   ...connectionMethods,
   ...pageMethods,
   ...settingsMethods,
+  ...conversionMethods,
 };
 
 export const apiEvents = {
@@ -25,6 +27,7 @@ export const apiEvents = {
   ...connectionEvents,
   ...pageEvents,
   ...settingsEvents,
+  ...conversionEvents,
   ...appEvents,
 };
 

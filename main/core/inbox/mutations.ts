@@ -3,6 +3,7 @@ import type { LeadHistoryEntry } from '../../../shared/api/leads';
 import type { Db } from '../store/db';
 import { getLeadRow } from '../store/leads';
 import { readStages } from './stages';
+import { recordStageChange } from '../conversions/queue';
 
 /**
  * Owner edits of leads: status, tags, notes, follow-up. Each runs in one transaction, records what
@@ -45,6 +46,7 @@ export function createMutations(db: Db, now: () => number): Mutations {
       if (from === undefined || from === stage) continue;
       update.run(stage, at, at, id);
       history.run(id, at, 'status', from, stage);
+      recordStageChange(db, id, stage, at); // conversion event + first contact, same transaction
       changes.push({ id, from });
     }
     return changes.flatMap(({ id, from }) => {

@@ -1,0 +1,153 @@
+import type { ConversionsHealth } from '../../../shared/index';
+import type { EventBus } from '../events';
+import type { GraphClient } from '../graph/client';
+import type { Clock, Logger, TokenStore } from '../ports';
+import type { Db } from '../store/db';
+import { eventsForLead, queueCounts, queueMissedStageChanges, recordStageChange, requeueFailed } from './queue';
+import { createCapiSender } from './sender';
+import { readConversionSettings, writeConversionSettings } from './settings';
+
+export { recordStageChange } from './queue';
+export { readConversionSettings } from './settings';
+
+export interface ConversionsDeps {
+  db: Db;
+  graph: GraphClient;
+  tokens: TokenStore;
+  events: EventBus;
+  clock: Clock;
+  logger: Logger;
+  /** How often the sender looks for due events when nothing wakes it; default 30 s. */
+  intervalMs?: number;
+  random?: () => number;
+}
+
+/**
+ * Conversion feedback to Meta: API handlers plus a background sender. The sender wakes on a timer
+ * and whenever a lead changes, so a stage change reaches Meta within seconds when online and is
+ * kept in SQLite (never lost) when not.
+ */
+export function createConversions(deps: ConversionsDeps) {
+  const { db, events, clock, logger } = deps;
+  const sender = createCapiSender(deps);
+  let reauthMessage: string | null = null;
+  let lastRetrying = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = true;
+  /** A full scan for missed stage changes is due (start, settings change); else only changed leads. */
+  let scanAll = true;
+  const changedLeads = new Set<string>();
+  let debounce: NodeJS.Timeout | null = null;
+  const unsubscribe: (() => void)[] = [];
+
+  function health(): ConversionsHealth {
+    const counts = queueCounts(db);
+    const settings = readConversionSettings(db);
+    const state = !settings.datasetId ? 'off' : reauthMessage ? 'reauth_required' : lastRetrying ? 'retrying' : 'ok';
+    return { state, message: reauthMessage, ...counts };
+  }
+
+  /** One round: heal missed stage changes, send what is due, tell the UI what changed. */
+  async function tick(): Promise<void> {
+    const queued: string[] = [];
+    if (scanAll) {
+      scanAll = false;
+      queued.push(...queueMissedStageChanges(db, clock.now()));
+    }
+    for (const id of changedLeads) queued.push(...queueMissedStageChanges(db, clock.now(), id));
+    changedLeads.clear();
+    const out = await sender.sendDue();
+    const before = JSON.stringify(health());
+    reauthMessage = out.reauth ?? (out.sent > 0 ? null : reauthMessage);
+    lastRetrying = out.retrying > 0 && !out.reauth;
+    const leadIds = new Set([...queued, ...out.leadIds]);
+    if (leadIds.size === 1) events.emit('conversions.updated', { leadId: [...leadIds][0]! });
+    else if (leadIds.size > 1) events.emit('conversions.updated', { leadId: null });
+    const after = health();
+    if (leadIds.size > 0 || JSON.stringify(after) !== before) events.emit('conversions.health', after);
+  }
+
+  /** Runs a tick now, or right after the one in flight; never two at once. */
+  function wake(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await tick();
+        } catch (e) {
+          logger.error('conversions tick failed', { error: String(e) });
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  const handlers = {
+    'conversions.getSettings': () => ({ settings: readConversionSettings(db), health: health() }),
+    'conversions.updateSettings': (patch: Parameters<typeof writeConversionSettings>[1]) => {
+      const settings = writeConversionSettings(db, patch);
+      scanAll = true;
+      sender.forgetRefusedTokens();
+      reauthMessage = null;
+      void wakeIfStarted();
+      return { settings, health: health() };
+    },
+    'conversions.forLead': ({ leadId }: { leadId: string }) => ({ events: eventsForLead(db, leadId) }),
+    'conversions.retry': ({ leadId }: { leadId?: string }) => {
+      const requeued = requeueFailed(db, clock.now(), leadId);
+      sender.forgetRefusedTokens();
+      reauthMessage = null;
+      void wakeIfStarted();
+      return { requeued };
+    },
+  };
+
+  function wakeIfStarted(): Promise<void> {
+    return stopped ? Promise.resolve() : wake();
+  }
+
+  return {
+    handlers,
+    /** Also for tests: run one full round and wait for it. */
+    runOnce: wake,
+    recordStageChange: (leadId: string, stage: string, at: number) => recordStageChange(db, leadId, stage, at),
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      // A lead changed (status, fields): its stage may need queuing, and the sender may have work.
+      // Debounced: a sync can update thousands of leads in a second.
+      unsubscribe.push(
+        events.on('lead.updated', ({ lead }) => {
+          changedLeads.add(lead.id);
+          debounce ??= setTimeout(() => {
+            debounce = null;
+            void wake();
+          }, 250);
+        }),
+      );
+      const loop = () => {
+        timer = setTimeout(() => void wake().finally(() => !stopped && loop()), deps.intervalMs ?? 30_000);
+      };
+      loop();
+      void wake();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      if (debounce) clearTimeout(debounce);
+      debounce = null;
+      unsubscribe.splice(0).forEach((u) => u());
+      await running;
+    },
+  };
+}
+
+export type Conversions = ReturnType<typeof createConversions>;

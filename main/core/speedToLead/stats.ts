@@ -1,0 +1,75 @@
+import type { SpeedToLeadStats } from '../../../shared/index';
+import type { Db } from '../store/db';
+import { weekOf } from './localTime';
+
+interface Row {
+  form_id: string | null;
+  form_name: string | null;
+  created_time: number;
+  first_contact_at: number | null;
+}
+
+/** Median of the values (mean of the middle two for an even count); null when empty. */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+class Group {
+  readonly waits: number[] = [];
+  uncontacted = 0;
+  add(r: Row): void {
+    if (r.first_contact_at === null) this.uncontacted++;
+    else this.waits.push(r.first_contact_at - r.created_time);
+  }
+  summary() {
+    return { medianMs: median(this.waits), contacted: this.waits.length, uncontacted: this.uncontacted };
+  }
+}
+
+/**
+ * Time from a lead's creation to its first contact, for leads created in [from, to): overall, per
+ * form and per local week (Monday start). Uncontacted leads are counted, not guessed into a median.
+ */
+export function speedToLeadStats(
+  db: Db,
+  range: { from?: number; to?: number },
+  timeZone: string,
+): SpeedToLeadStats {
+  const rows = db
+    .prepare(
+      `SELECT l.form_id, f.name AS form_name, l.created_time, l.first_contact_at
+         FROM leads l LEFT JOIN forms f ON f.id = l.form_id
+        WHERE l.created_time >= ? AND l.created_time < ?`,
+    )
+    .all(range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER) as Row[];
+  const overall = new Group();
+  const forms = new Map<string, { group: Group; formId: string | null; formName: string | null }>();
+  const weeks = new Map<string, Group>();
+  // Local week of an instant changes at most every 15 minutes (the finest zone offset step).
+  const weekCache = new Map<number, string>();
+  for (const r of rows) {
+    overall.add(r);
+    const fk = r.form_id ?? '';
+    let f = forms.get(fk);
+    if (!f) forms.set(fk, (f = { group: new Group(), formId: r.form_id, formName: r.form_name }));
+    f.group.add(r);
+    const bucket = Math.floor(r.created_time / 900_000);
+    let week = weekCache.get(bucket);
+    if (week === undefined) weekCache.set(bucket, (week = weekOf(bucket * 900_000, timeZone)));
+    let w = weeks.get(week);
+    if (!w) weeks.set(week, (w = new Group()));
+    w.add(r);
+  }
+  return {
+    overall: overall.summary(),
+    perForm: [...forms.values()]
+      .map((f) => ({ formId: f.formId, formName: f.formName, ...f.group.summary() }))
+      .sort((a, b) => (a.formName ?? '').localeCompare(b.formName ?? '') || (a.formId ?? '').localeCompare(b.formId ?? '')),
+    perWeek: [...weeks.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([week, g]) => ({ week, ...g.summary() })),
+  };
+}
