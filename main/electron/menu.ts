@@ -1,0 +1,109 @@
+/**
+ * The application menu: the platform's usual roles plus Sync now, Export and Settings, and the
+ * desktop-only options (close to tray, start at login, automatic updates) as checkboxes, since
+ * they live in the shell's own store rather than in the core's settings page.
+ */
+import { Menu, app, type MenuItemConstructorOptions } from 'electron';
+import type { ShellSettings } from './pure/shellSettings';
+
+export interface MenuActions {
+  syncNow(): void;
+  navigate(route: 'settings' | 'export'): void;
+  setOption(patch: Partial<ShellSettings>): void;
+  openLogFolder(): void;
+}
+
+export function buildAppMenu(settings: ShellSettings, actions: MenuActions): Menu {
+  const isMac = process.platform === 'darwin';
+  const settingsItem: MenuItemConstructorOptions = {
+    label: isMac ? 'Settings…' : 'Settings',
+    accelerator: 'CmdOrCtrl+,',
+    click: () => actions.navigate('settings'),
+  };
+  const desktopOptions: MenuItemConstructorOptions = {
+    label: 'Desktop options',
+    submenu: [
+      {
+        label: isMac
+          ? 'Keep running in the menu bar when closed'
+          : 'Keep running in the tray when closed',
+        type: 'checkbox',
+        checked: settings.closeToTray,
+        click: (item) => actions.setOption({ closeToTray: item.checked }),
+      },
+      {
+        label: 'Start at login',
+        type: 'checkbox',
+        checked: settings.startAtLogin,
+        click: (item) => actions.setOption({ startAtLogin: item.checked }),
+      },
+      {
+        label: 'Start minimised',
+        type: 'checkbox',
+        checked: settings.startMinimised,
+        enabled: settings.startAtLogin,
+        click: (item) => actions.setOption({ startMinimised: item.checked }),
+      },
+      {
+        label: 'Install updates automatically',
+        type: 'checkbox',
+        checked: settings.autoUpdate,
+        click: (item) => actions.setOption({ autoUpdate: item.checked }),
+      },
+    ],
+  };
+
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac
+      ? [
+          {
+            label: app.name,
+            submenu: [
+              { role: 'about' },
+              { type: 'separator' },
+              settingsItem,
+              desktopOptions,
+              { type: 'separator' },
+              { role: 'services' },
+              { type: 'separator' },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { role: 'unhide' },
+              { type: 'separator' },
+              { role: 'quit' },
+            ],
+          } satisfies MenuItemConstructorOptions,
+        ]
+      : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Sync now', accelerator: 'CmdOrCtrl+Shift+S', click: actions.syncNow },
+        { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => actions.navigate('export') },
+        { type: 'separator' },
+        ...(isMac ? [] : [settingsItem, desktopOptions, { type: 'separator' } as const]),
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        ...(app.isPackaged
+          ? []
+          : ([{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as const)),
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [{ label: 'Show log files', click: actions.openLogFolder }],
+    },
+  ];
+  return Menu.buildFromTemplate(template);
+}

@@ -1,0 +1,80 @@
+/**
+ * The core's Notifier port as native OS notifications. The policy (settings, quiet hours,
+ * previews, route check) is pure/notificationPolicy.ts; this file only shows, tracks and routes
+ * clicks. The dock/taskbar badge counts what arrived while the window was not in front.
+ */
+import { app, Notification } from 'electron';
+import type { Logger, NotificationRequest, Notifier } from '../core/ports';
+import {
+  NewItemCounter,
+  RecentTags,
+  planNotification,
+  type NotificationSettings,
+} from './pure/notificationPolicy';
+
+export interface NativeNotifier extends Notifier {
+  /** The owner looked at the app: clear the badge. */
+  seen(): void;
+  /** Close everything still on screen (quitting). */
+  dispose(): void;
+}
+
+export function createNativeNotifier(opts: {
+  settings: () => NotificationSettings;
+  /** Focus the app and open this route (`lead/123`, `thread/t_1`). */
+  open: (route: string) => void;
+  /** Whether the owner is looking at the window right now (then no badge). */
+  windowFocused: () => boolean;
+  logger: Logger;
+  now?: () => number;
+}): NativeNotifier {
+  const now = opts.now ?? Date.now;
+  const counter = new NewItemCounter();
+  const recent = new RecentTags();
+  // Electron drops click handlers of notifications that were garbage-collected: keep references
+  // until the notification is closed or clicked.
+  const live = new Map<string, Notification>();
+
+  const setBadge = (count: number) => {
+    // Linux: only Unity-style launchers show it; setBadgeCount returns false elsewhere. Harmless.
+    app.setBadgeCount(count);
+  };
+
+  return {
+    notify(request: NotificationRequest) {
+      if (!recent.admit(request.tag, now())) return;
+      const plan = planNotification(request, opts.settings(), new Date(now()));
+      if (plan.show || plan.reason === 'quiet_hours') {
+        if (!opts.windowFocused()) setBadge(counter.add(request.tag));
+      }
+      if (!plan.show) {
+        opts.logger.info('notification not shown', { reason: plan.reason });
+        return;
+      }
+      if (!Notification.isSupported()) {
+        opts.logger.warn('native notifications are not supported on this system');
+        return;
+      }
+      live.get(plan.tag)?.close();
+      const n = new Notification({ title: plan.title, body: plan.body, silent: plan.silent });
+      live.set(plan.tag, n);
+      n.on('click', () => {
+        live.delete(plan.tag);
+        opts.open(plan.route);
+      });
+      n.on('close', () => live.delete(plan.tag));
+      n.on('failed', (_e, error) => {
+        live.delete(plan.tag);
+        opts.logger.warn('notification failed', { error });
+      });
+      n.show();
+    },
+    seen() {
+      setBadge(counter.clear());
+    },
+    dispose() {
+      for (const n of live.values()) n.close();
+      live.clear();
+    },
+  };
+}

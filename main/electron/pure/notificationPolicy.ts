@@ -1,0 +1,100 @@
+/**
+ * Whether and how a core notification request becomes a native notification: the owner's
+ * settings (off, quiet hours, no previews, no sound) decide, and the click route is checked
+ * against the closed route grammar before it is ever attached to a notification.
+ */
+import type { Settings } from '../../../shared/domain/settings';
+import type { NotificationRequest } from '../../core/ports';
+import { parseRoute, routeToString, type Route } from './deepLink';
+
+export type NotificationSettings = Settings['notifications'];
+
+export type NotificationPlan =
+  | { show: false; reason: 'disabled' | 'quiet_hours' | 'bad_route' }
+  | { show: true; tag: string; title: string; body: string; silent: boolean; route: string };
+
+/** Minutes since local midnight for "HH:MM". */
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+/**
+ * Quiet hours are a local-time window; one that crosses midnight (22:00–07:00) wraps. The start
+ * minute is inside, the end minute is not. start === end means an empty window, not a whole day:
+ * "quiet from 09:00 to 09:00" silencing everything would be a surprising way to lose leads.
+ */
+export function isInQuietHours(now: Date, quiet: NotificationSettings['quietHours']): boolean {
+  if (!quiet.enabled) return false;
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  const t = now.getHours() * 60 + now.getMinutes();
+  if (start === end) return false;
+  return start < end ? t >= start && t < end : t >= start || t < end;
+}
+
+/** What the notification says when previews are off: no name, no message text. */
+function genericText(route: Route): { title: string; body: string } {
+  if (route.kind === 'thread') return { title: 'New message', body: 'Open Lead Inbox to read it.' };
+  return { title: 'New lead', body: 'Open Lead Inbox to see who it is.' };
+}
+
+export function planNotification(
+  request: NotificationRequest,
+  settings: NotificationSettings,
+  now: Date,
+): NotificationPlan {
+  if (!settings.enabled) return { show: false, reason: 'disabled' };
+  const route = parseRoute(request.route);
+  if (!route.ok) return { show: false, reason: 'bad_route' };
+  if (isInQuietHours(now, settings.quietHours)) return { show: false, reason: 'quiet_hours' };
+  const text = settings.previews
+    ? { title: request.title.slice(0, 120), body: request.body.slice(0, 300) }
+    : genericText(route.value);
+  return {
+    show: true,
+    tag: request.tag,
+    ...text,
+    silent: !settings.sound,
+    route: routeToString(route.value),
+  };
+}
+
+/**
+ * Counts what arrived while the owner was away (window hidden or unfocused), once per tag, for
+ * the dock/taskbar badge. Suppressed notifications (quiet hours) still count: the lead is new.
+ */
+export class NewItemCounter {
+  private readonly tags = new Set<string>();
+
+  add(tag: string): number {
+    this.tags.add(tag);
+    return this.tags.size;
+  }
+
+  clear(): number {
+    this.tags.clear();
+    return 0;
+  }
+
+  get count(): number {
+    return this.tags.size;
+  }
+}
+
+/**
+ * Drops a request whose tag was shown within the window: the core may both call the Notifier
+ * port and emit `notification.requested` for the same lead, and a webhook replay must not ring twice.
+ */
+export class RecentTags {
+  private readonly seen = new Map<string, number>();
+  constructor(private readonly windowMs = 60_000) {}
+
+  /** True the first time a tag is seen within the window. */
+  admit(tag: string, nowMs: number): boolean {
+    for (const [t, at] of this.seen) if (nowMs - at >= this.windowMs) this.seen.delete(t);
+    if (this.seen.has(tag)) return false;
+    this.seen.set(tag, nowMs);
+    return true;
+  }
+}

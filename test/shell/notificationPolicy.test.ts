@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../shared/domain/settings';
+import {
+  NewItemCounter,
+  RecentTags,
+  isInQuietHours,
+  planNotification,
+  type NotificationSettings,
+} from '../../main/electron/pure/notificationPolicy';
+
+const at = (hhmm: string) => new Date(`2026-11-24T${hhmm}:00`); // local time, like quiet hours
+const lead = {
+  tag: 'lead:901',
+  title: 'New lead: Ana Lima',
+  body: 'Spring promo form',
+  route: 'lead/901',
+};
+const settings = (patch: Partial<NotificationSettings> = {}): NotificationSettings => ({
+  ...defaultSettings.notifications,
+  ...patch,
+});
+const quiet = (start: string, end: string) =>
+  settings({ quietHours: { enabled: true, start, end } });
+
+describe('isInQuietHours', () => {
+  it('wraps a window that crosses midnight (start inside, end outside)', () => {
+    const q = { enabled: true, start: '22:00', end: '07:00' };
+    expect(isInQuietHours(at('21:59'), q)).toBe(false);
+    expect(isInQuietHours(at('22:00'), q)).toBe(true);
+    expect(isInQuietHours(at('03:15'), q)).toBe(true);
+    expect(isInQuietHours(at('06:59'), q)).toBe(true);
+    expect(isInQuietHours(at('07:00'), q)).toBe(false);
+  });
+
+  it('handles a same-day window and ignores a disabled or empty one', () => {
+    expect(isInQuietHours(at('12:30'), { enabled: true, start: '12:00', end: '13:00' })).toBe(true);
+    expect(isInQuietHours(at('13:00'), { enabled: true, start: '12:00', end: '13:00' })).toBe(
+      false,
+    );
+    expect(isInQuietHours(at('12:30'), { enabled: false, start: '12:00', end: '13:00' })).toBe(
+      false,
+    );
+    expect(isInQuietHours(at('09:00'), { enabled: true, start: '09:00', end: '09:00' })).toBe(
+      false,
+    );
+  });
+});
+
+describe('planNotification', () => {
+  it('shows the lead with its preview and routes the click to the lead', () => {
+    expect(planNotification(lead, settings(), at('10:00'))).toEqual({
+      show: true,
+      tag: 'lead:901',
+      title: 'New lead: Ana Lima',
+      body: 'Spring promo form',
+      silent: false,
+      route: 'lead/901',
+    });
+  });
+
+  it('hides names and message text when previews are off', () => {
+    const plan = planNotification(lead, settings({ previews: false }), at('10:00'));
+    expect(plan).toMatchObject({ show: true, title: 'New lead', route: 'lead/901' });
+    expect(JSON.stringify(plan)).not.toContain('Ana');
+    const msg = { tag: 't', title: 'Bo: hi', body: 'is it still available?', route: 'thread/t_5' };
+    expect(planNotification(msg, settings({ previews: false }), at('10:00'))).toMatchObject({
+      title: 'New message',
+      route: 'thread/t_5',
+    });
+  });
+
+  it('stays silent during quiet hours, off, or with an unknown route', () => {
+    expect(planNotification(lead, quiet('22:00', '07:00'), at('23:30'))).toEqual({
+      show: false,
+      reason: 'quiet_hours',
+    });
+    expect(planNotification(lead, quiet('22:00', '07:00'), at('08:00')).show).toBe(true);
+    expect(planNotification(lead, settings({ enabled: false }), at('10:00'))).toEqual({
+      show: false,
+      reason: 'disabled',
+    });
+    expect(
+      planNotification({ ...lead, route: 'https://evil.example' }, settings(), at('10:00')),
+    ).toEqual({
+      show: false,
+      reason: 'bad_route',
+    });
+  });
+
+  it('makes the notification silent when sound is off', () => {
+    expect(planNotification(lead, settings({ sound: false }), at('10:00'))).toMatchObject({
+      show: true,
+      silent: true,
+    });
+  });
+});
+
+describe('badge and repeat handling', () => {
+  it('counts each new item once until the owner looks', () => {
+    const c = new NewItemCounter();
+    expect(c.add('lead:1')).toBe(1);
+    expect(c.add('lead:1')).toBe(1);
+    expect(c.add('thread:2')).toBe(2);
+    expect(c.clear()).toBe(0);
+    expect(c.count).toBe(0);
+  });
+
+  it('lets a tag through once per minute so replays and double reports do not ring twice', () => {
+    const r = new RecentTags(60_000);
+    expect(r.admit('lead:1', 0)).toBe(true);
+    expect(r.admit('lead:1', 59_999)).toBe(false);
+    expect(r.admit('lead:2', 59_999)).toBe(true);
+    expect(r.admit('lead:1', 60_000)).toBe(true);
+  });
+});
