@@ -24,7 +24,7 @@ export interface InstallGauge {
 
 export function renderMetrics(
   m: Metrics,
-  gauges: { connectedInstalls: number; queueDepth: number; eventsOnDisk: number; deliveriesOnDisk: number },
+  gauges: { connectedInstalls: number; bufferedBytes: number; queueDepth: number; eventsOnDisk: number; deliveriesOnDisk: number },
   installs: InstallGauge[],
 ): string {
   const lines: string[] = [];
@@ -43,6 +43,8 @@ export function renderMetrics(
   counter('relay_rate_limited_total', 'Requests refused by the per-IP rate limit.', m.rateLimited);
   gauge('relay_connected_installs', 'Installs with an open stream.');
   lines.push(`relay_connected_installs ${gauges.connectedInstalls}`);
+  gauge('relay_stream_buffered_bytes', 'Bytes waiting in relay memory for slow sockets.');
+  lines.push(`relay_stream_buffered_bytes ${gauges.bufferedBytes}`);
   gauge('relay_commit_queue_depth', 'Webhook requests waiting for the next group commit.');
   lines.push(`relay_commit_queue_depth ${gauges.queueDepth}`);
   gauge('relay_events_on_disk', 'Events held on disk.');

@@ -34,6 +34,7 @@ export function collectMetrics(
     metrics,
     {
       connectedInstalls: hub.connected,
+      bufferedBytes: hub.bufferedBytes,
       queueDepth: eventLog.queueDepth,
       eventsOnDisk: count('SELECT COUNT(*) AS n FROM events'),
       deliveriesOnDisk: count('SELECT COUNT(*) AS n FROM deliveries'),

@@ -36,6 +36,10 @@ export class Session {
     this.lastHeardAt = now;
   }
 
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
   get sentSeq(): number {
     return this.lastSent;
   }
@@ -78,7 +82,8 @@ export class Session {
     const head = this.installs.head(this.installId);
     let gap: ServerFrame | null = null;
     if (cursor === null) {
-      this.lastSent = 0;
+      // First connect (or a client that lost its cursor): resume after what the relay saw acked.
+      this.lastSent = Math.min(this.installs.acked(this.installId), head);
     } else if (cursor > head) {
       // The client claims more than this relay ever assigned (e.g. restored from another relay):
       // tell it so, and continue from our head.
@@ -119,7 +124,11 @@ export class Session {
       }
       const rows = this.log.read(this.installId, this.lastSent, Math.min(room, 64));
       if (rows.length === 0) return;
+      let sent = 0;
       for (const r of rows) {
+        // Checked per frame so the overshoot past the limit is at most one event.
+        if (this.ws.bufferedAmount > this.opts.maxBufferedBytes) break;
+        sent++;
         this.send({
           type: 'event',
           seq: r.seq,
@@ -131,7 +140,7 @@ export class Session {
         });
         this.lastSent = r.seq;
       }
-      this.metrics.delivered += rows.length;
+      this.metrics.delivered += sent;
     }
   }
 

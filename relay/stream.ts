@@ -36,6 +36,13 @@ export class StreamHub {
     return this.sessions.size;
   }
 
+  /** Bytes queued in userland for all sockets: bounded by maxBufferedBytes per session. */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) n += s.bufferedBytes;
+    return n;
+  }
+
   sentSeq(installId: string): number | null {
     return this.sessions.get(installId)?.sentSeq ?? null;
   }
