@@ -6,3 +6,5 @@ export * from './bridge';
 export * from './domain/settings';
 export * from './api/pages';
 export * from './domain/conversions';
+export * from './domain/threads';
+export * from './api/threads';

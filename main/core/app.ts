@@ -10,6 +10,8 @@ import { createInbox } from './inbox/index';
 import { createConversions } from './conversions/index';
 import { createSpeedToLead } from './speedToLead/index';
 import { GraphClient } from './graph/client';
+import { IngestRegistry } from './ingest/registry';
+import { registerConversations } from './conversations/index';
 import { ApiError, defaultSettings } from '../../shared/index';
 
 function notReady(): never {
@@ -45,11 +47,16 @@ export function createCore(deps: CoreDeps): Core {
   const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion });
   const conversions = createConversions({ db, graph, tokens: deps.tokens, events, clock, logger: deps.logger });
   const speedToLead = createSpeedToLead({ db, events, notifier: deps.notifier, clock, logger: deps.logger });
+  const registry = new IngestRegistry();
+  const conversations = registerConversations({
+    db, registry, graph, tokens: deps.tokens, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir,
+  });
 
   const handlers: Handlers = {
     ...inbox.handlers,
     ...conversions.handlers,
     ...speedToLead.handlers,
+    ...conversations.handlers,
     'connection.status': () => ({
       state: 'offline',
       relayUrl: deps.config.relayUrl,
@@ -89,11 +96,13 @@ export function createCore(deps: CoreDeps): Core {
       inbox.start();
       conversions.start();
       speedToLead.start();
+      await conversations.start();
     },
     async stop() {
       inbox.stop();
       speedToLead.stop();
       await conversions.stop();
+      await conversations.stop();
       db.close();
     },
   };

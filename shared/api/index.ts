@@ -11,6 +11,7 @@ import { inboxEvents, inboxMethods } from './inbox';
 import { leadEvents, leadMethods } from './leads';
 import { pageEvents, pageMethods } from './pages';
 import { settingsEvents, settingsMethods } from './settings';
+import { threadEvents, threadMethods } from './threads';
 
 export const apiMethods = {
   ...leadMethods,
@@ -19,6 +20,7 @@ export const apiMethods = {
   ...pageMethods,
   ...settingsMethods,
   ...conversionMethods,
+  ...threadMethods,
 };
 
 export const apiEvents = {
@@ -28,6 +30,7 @@ export const apiEvents = {
   ...pageEvents,
   ...settingsEvents,
   ...conversionEvents,
+  ...threadEvents,
   ...appEvents,
 };
 

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import type { EventBus } from '../events';
+import type { GraphClient } from '../graph/client';
+import type { IngestRegistry } from '../ingest/registry';
+import type { Clock, Logger, Notifier, TokenStore } from '../ports';
+import type { Db } from '../store/db';
+import { backfillConversations } from './backfill';
+import { createThreadHandlers, type ThreadHandlers } from './handlers';
+import { createMessagingHandler } from './ingestMessenger';
+import { createWhatsAppHandler } from './ingestWhatsApp';
+import { refreshLead, sweepLeads } from './leadLinks';
+import { createMediaCache } from './media';
+import { createOutbox, type Outbox } from './outbox';
+import { createPublisher, type NotificationPrefs } from './publish';
+import { readConversationSettings } from './settings';
+
+export interface ConversationsDeps {
+  db: Db;
+  registry: IngestRegistry;
+  graph: GraphClient;
+  tokens: TokenStore;
+  events: EventBus;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+  dataDir: string;
+  /** From the app's settings (notifications.enabled / previews); all on when absent. */
+  notificationPrefs?: () => NotificationPrefs;
+  /** Run the Messenger / Instagram backfill on start (default true). */
+  backfillOnStart?: boolean;
+  mediaCapBytes?: number;
+}
+
+export interface Conversations {
+  handlers: ThreadHandlers;
+  outbox: Outbox;
+  /** Resumes the reply outbox, indexes leads for linking, backfills Messenger history. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires conversations into the core: ingest handlers for page / instagram / whatsapp entries,
+ * the API handlers, the durable reply outbox and the media cache.
+ */
+export function registerConversations(deps: ConversationsDeps): Conversations {
+  const { db, clock, logger } = deps;
+  const publish = createPublisher({
+    db,
+    events: deps.events,
+    notifier: deps.notifier,
+    logger,
+    prefs: deps.notificationPrefs ?? (() => ({ enabled: true, previews: true })),
+  });
+  deps.registry.register('page', createMessagingHandler({ channel: 'messenger', clock, publish }));
+  deps.registry.register('instagram', createMessagingHandler({ channel: 'instagram', clock, publish }));
+  deps.registry.register('whatsapp', createWhatsAppHandler({ clock, publish }));
+
+  const outbox = createOutbox({
+    db,
+    graph: deps.graph,
+    tokens: deps.tokens,
+    clock,
+    logger,
+    publish,
+    settings: () => readConversationSettings(db),
+  });
+  const media = createMediaCache({
+    db,
+    graph: deps.graph,
+    tokens: deps.tokens,
+    clock,
+    dir: join(deps.dataDir, 'media'),
+    capBytes: deps.mediaCapBytes,
+  });
+  const handlers = createThreadHandlers({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, outbox, media, publish });
+
+  const unsubscribe: (() => void)[] = [];
+  let stopped = false;
+  return {
+    handlers,
+    outbox,
+    async start() {
+      stopped = false;
+      const onLead = ({ lead }: { lead: { id: string } }) => refreshLead(db, lead.id, clock.now());
+      unsubscribe.push(deps.events.on('lead.received', onLead), deps.events.on('lead.updated', onLead));
+      outbox.start();
+      // Index leads for phone / email / name matching a batch at a time, yielding between batches.
+      void (async () => {
+        while (!stopped && sweepLeads(db, clock.now()) > 0) await new Promise((r) => setImmediate(r));
+      })().catch((e: unknown) => logger.warn('lead index sweep failed', { error: String(e) }));
+      if (deps.backfillOnStart !== false) {
+        void backfillConversations({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, publish }).catch(
+          (e: unknown) => logger.warn('conversation backfill failed', { error: String(e) }),
+        );
+      }
+    },
+    async stop() {
+      stopped = true;
+      for (const u of unsubscribe.splice(0)) u();
+      await outbox.stop();
+    },
+  };
+}

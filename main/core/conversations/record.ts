@@ -1,0 +1,46 @@
+import type { Db } from '../store/db';
+import { preview } from './json';
+import { insertMessage, type NewMessage, type StoredAttachment } from './messagesStore';
+import type { Changes } from './publish';
+import { noteMessage } from './threadsStore';
+
+export interface RecordOptions {
+  /** Count towards unread and notify (live inbound); backfilled history does neither. */
+  live: boolean;
+  /** The person wrote (message, postback, referral): the reply windows restart. */
+  opensWindow: boolean;
+}
+
+/** Stores one message and moves its thread forward, once per Meta id however often it arrives. */
+export function recordMessage(db: Db, changes: Changes, m: NewMessage, opts: RecordOptions, now: number): number {
+  const { id, inserted } = insertMessage(db, m, now);
+  if (!inserted) return id;
+  const inbound = m.direction === 'in';
+  noteMessage(db, m.threadId, {
+    sentAt: m.sentAt,
+    preview: (inbound ? '' : 'You: ') + preview(m.text, describeAttachments(m.attachments)),
+    direction: m.direction,
+    unread: inbound && opts.live,
+    opensWindow: inbound && opts.opensWindow,
+  });
+  changes.message(m.threadId, id);
+  if (inbound && opts.live) changes.newInbound(m.threadId);
+  return id;
+}
+
+export function describeAttachments(a: StoredAttachment[]): string {
+  const first = a[0];
+  if (!first) return 'Message';
+  const names: Record<StoredAttachment['type'], string> = {
+    image: 'Photo',
+    audio: 'Voice message',
+    video: 'Video',
+    file: 'File',
+    sticker: 'Sticker',
+    location: 'Location',
+    contacts: 'Contact card',
+    link: 'Link',
+    other: 'Attachment',
+  };
+  return first.title && first.type !== 'image' ? `${names[first.type]}: ${first.title}` : names[first.type];
+}
