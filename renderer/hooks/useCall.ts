@@ -1,0 +1,51 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { EventName, MethodInput, MethodName, MethodOutput } from '../../shared/index';
+import { call, errorText, on } from '../api/client';
+
+export interface CallState<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload(): void;
+}
+
+/**
+ * Loads a method's result and reloads it when the input changes or any of `refreshOn` fires
+ * (events arriving in a burst reload once). Answers to stale inputs are dropped.
+ */
+export function useCall<M extends MethodName>(
+  method: M,
+  input: MethodInput<M>,
+  refreshOn: EventName[] = [],
+): CallState<MethodOutput<M>> {
+  const [state, setState] = useState<{ data: MethodOutput<M> | null; error: string | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
+  const key = JSON.stringify(input);
+  const seq = useRef(0);
+  const load = useCallback(() => {
+    const mine = ++seq.current;
+    setState((s) => ({ ...s, loading: true }));
+    call(method, JSON.parse(key) as MethodInput<M>).then(
+      (data) => mine === seq.current && setState({ data, error: null, loading: false }),
+      (e: unknown) => mine === seq.current && setState((s) => ({ data: s.data, error: errorText(e), loading: false })),
+    );
+  }, [method, key]);
+  useEffect(load, [load]);
+  const events = refreshOn.join(',');
+  useEffect(() => {
+    let timer: number | undefined;
+    const schedule = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(load, 150);
+    };
+    const offs = events ? events.split(',').map((e) => on(e as EventName, schedule)) : [];
+    return () => {
+      window.clearTimeout(timer);
+      offs.forEach((off) => off());
+    };
+  }, [events, load]);
+  return { ...state, reload: load };
+}

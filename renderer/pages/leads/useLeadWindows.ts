@@ -1,0 +1,112 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { LeadRow } from '../../../shared/index';
+import type { LeadFilter, LeadSort } from '../../../shared/api/leads';
+import { call, errorText, on } from '../../api/client';
+
+export const blockSize = 100;
+/** Blocks kept in memory; the rest are fetched again when scrolled back to. */
+const maxBlocks = 60;
+
+/**
+ * The Leads table's data: fetches 100-row blocks by offset as they scroll into view and never the
+ * whole list. A change in the store (new lead, edit) refetches the visible blocks while the old
+ * rows stay on screen, so nothing flickers; an edited row is patched at once from its event.
+ */
+export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
+  const key = JSON.stringify([filter, sort]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [, redraw] = useReducer((n: number) => n + 1, 0);
+  const blocks = useRef(new Map<number, LeadRow[]>());
+  const stale = useRef(new Map<number, LeadRow[]>());
+  const inflight = useRef(new Set<number>());
+  const generation = useRef(0);
+  const visible = useRef<[number, number]>([0, 0]);
+
+  const fetchBlock = useCallback(
+    (b: number) => {
+      if (blocks.current.has(b) || inflight.current.has(b)) return;
+      inflight.current.add(b);
+      const gen = generation.current;
+      const [f, s] = JSON.parse(key) as [LeadFilter, LeadSort];
+      call('leads.list', { ...f, sort: s, offset: b * blockSize, limit: blockSize }).then(
+        (r) => {
+          if (gen !== generation.current) return;
+          inflight.current.delete(b);
+          blocks.current.set(b, r.rows);
+          stale.current.delete(b);
+          if (blocks.current.size > maxBlocks) {
+            const [lo, hi] = visible.current;
+            for (const k of blocks.current.keys()) if (k < lo - 5 || k > hi + 5) blocks.current.delete(k);
+          }
+          setTotal(r.total);
+          setError(null);
+          redraw();
+        },
+        (e: unknown) => {
+          inflight.current.delete(b);
+          setError(errorText(e));
+        },
+      );
+    },
+    [key],
+  );
+
+  const ensureRange = useCallback(
+    (start: number, end: number) => {
+      const lo = Math.floor(start / blockSize);
+      const hi = Math.floor(Math.max(start, end) / blockSize);
+      visible.current = [lo, hi];
+      for (let b = lo; b <= hi; b++) fetchBlock(b);
+    },
+    [fetchBlock],
+  );
+
+  /** Refetch what is on screen; keep showing the old rows meanwhile. */
+  const refresh = useCallback(() => {
+    generation.current++;
+    for (const [k, v] of blocks.current) stale.current.set(k, v);
+    blocks.current.clear();
+    inflight.current.clear();
+    const [lo, hi] = visible.current;
+    for (let b = lo; b <= hi; b++) fetchBlock(b);
+  }, [fetchBlock]);
+
+  useEffect(() => {
+    generation.current++;
+    blocks.current.clear();
+    stale.current.clear();
+    inflight.current.clear();
+    setTotal(null);
+    fetchBlock(0);
+  }, [fetchBlock]);
+
+  useEffect(() => {
+    let timer: number | undefined;
+    const later = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 120);
+    };
+    const offReceived = on('lead.received', later);
+    const offUpdated = on('lead.updated', ({ lead }) => {
+      for (const rows of blocks.current.values()) {
+        const i = rows.findIndex((r) => r.id === lead.id);
+        if (i >= 0) rows[i] = lead;
+      }
+      redraw();
+      later();
+    });
+    return () => {
+      window.clearTimeout(timer);
+      offReceived();
+      offUpdated();
+    };
+  }, [refresh]);
+
+  const rowAt = (i: number): LeadRow | undefined => {
+    const b = Math.floor(i / blockSize);
+    return (blocks.current.get(b) ?? stale.current.get(b))?.[i % blockSize];
+  };
+
+  return { total, error, rowAt, ensureRange, refresh };
+}
