@@ -10,6 +10,7 @@ import { createCore, type Core } from '../core/app';
 import { configFromEnv } from '../core/config';
 import { createKeytarTokenStore } from '../core/keychain/keytarTokenStore';
 import { defaultSettings } from '../../shared/domain/settings';
+import { createShellActions } from './actions';
 import { createDeepLinkRouter, listenForOpenUrl, registerProtocolClient } from './deepLink';
 import { registerIpc } from './ipc';
 import { logCrashes, openShellLog } from './logging';
@@ -17,6 +18,7 @@ import { applyStartAtLogin, wasLaunchedAtLogin } from './loginItem';
 import { buildAppMenu } from './menu';
 import { createNativeNotifier } from './notifier';
 import { watchForWake } from './power';
+import { findDeepLinkArg, parseDeepLink } from './pure/deepLink';
 import { httpsOrigins } from './pure/security';
 import type { ShellSettings } from './pure/shellSettings';
 import { guardAllWebContents, hardenSession, openExternalSafely } from './security';
@@ -53,7 +55,11 @@ async function run(): Promise<void> {
   const paths = {
     preload: join(__dirname, 'preload.cjs'),
     renderer: join(__dirname, '..', 'renderer', 'index.html'),
-    trayIcon: join(__dirname, 'icons', 'tray.png'),
+    trayIcon: join(
+      __dirname,
+      'icons',
+      process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png',
+    ),
     appIcon: join(__dirname, 'icons', 'icon.png'),
   };
   const rendererUrl = pathToFileURL(paths.renderer).href;
@@ -105,9 +111,9 @@ async function run(): Promise<void> {
     logger,
   }) as CoreHooks;
   const started = core;
+  // The core calls notifier.notify for native notifications (and emits notification.requested
+  // for browser windows, which ipc.ts does not forward here), so nothing else subscribes to it.
   started.events.on('settings.changed', (s) => (notificationSettings = s.notifications));
-  // Same request may also come as the port call; the notifier drops repeats by tag.
-  started.events.on('notification.requested', (n) => notifier.notify(n));
   const ipc = registerIpc({
     dispatch: started.dispatch,
     events: started.events,
@@ -116,16 +122,15 @@ async function run(): Promise<void> {
     logger,
   });
 
-  const syncNow = () =>
-    void started.dispatch('sync.now', {}).then((r) => {
-      if (!r.ok) logger.warn('sync now failed', { code: r.error.code });
-    });
+  const actions = createShellActions(started, logger);
+  const syncNow = actions.syncNow;
   const applyOptions = (settings: ShellSettings) => {
     applyStartAtLogin(settings.startAtLogin, logger);
     Menu.setApplicationMenu(
       buildAppMenu(settings, {
         syncNow,
-        navigate,
+        exportLeads: actions.exportLeads,
+        openSettings: () => navigate('settings'),
         setOption: (patch) => applyOptions(store.update(patch)),
         openLogFolder: () => void shell.openPath(join(app.getPath('userData'), 'logs')),
       }),
@@ -134,7 +139,14 @@ async function run(): Promise<void> {
   applyOptions(store.settings());
 
   const atLogin = wasLaunchedAtLogin();
+  // A cold start from a link opens straight on its route (no race with the renderer's listeners).
+  const launchLink = parseDeepLink(findDeepLinkArg(process.argv));
+  const initialRoute =
+    launchLink.ok && launchLink.value.kind !== 'oauth'
+      ? `${launchLink.value.kind}/${launchLink.value.id}`
+      : null;
   win = createMainWindow({
+    initialRoute,
     preloadPath: paths.preload,
     rendererFile: paths.renderer,
     iconPath: process.platform === 'linux' ? paths.appIcon : undefined,
@@ -163,6 +175,7 @@ async function run(): Promise<void> {
     notifier.dispose();
     stopWake();
     stopUpdates();
+    actions.dispose();
     const finish = () => {
       if (stopped) return;
       stopped = true;
@@ -184,6 +197,6 @@ async function run(): Promise<void> {
   await started.start();
   const current = await started.dispatch('settings.get', {});
   if (current.ok) notificationSettings = (current.value as typeof defaultSettings).notifications;
-  router.handleArgv(process.argv);
+  if (!initialRoute) router.handleArgv(process.argv);
   logger.info('app started', { version: app.getVersion(), packaged: app.isPackaged, atLogin });
 }

@@ -8,7 +8,8 @@ import type { ShellSettings } from './pure/shellSettings';
 
 export interface MenuActions {
   syncNow(): void;
-  navigate(route: 'settings' | 'export'): void;
+  exportLeads(): void;
+  openSettings(): void;
   setOption(patch: Partial<ShellSettings>): void;
   openLogFolder(): void;
 }
@@ -18,7 +19,7 @@ export function buildAppMenu(settings: ShellSettings, actions: MenuActions): Men
   const settingsItem: MenuItemConstructorOptions = {
     label: isMac ? 'Settings…' : 'Settings',
     accelerator: 'CmdOrCtrl+,',
-    click: () => actions.navigate('settings'),
+    click: actions.openSettings,
   };
   const desktopOptions: MenuItemConstructorOptions = {
     label: 'Desktop options',
@@ -79,7 +80,7 @@ export function buildAppMenu(settings: ShellSettings, actions: MenuActions): Men
       label: 'File',
       submenu: [
         { label: 'Sync now', accelerator: 'CmdOrCtrl+Shift+S', click: actions.syncNow },
-        { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => actions.navigate('export') },
+        { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: actions.exportLeads },
         { type: 'separator' },
         ...(isMac ? [] : [settingsItem, desktopOptions, { type: 'separator' } as const]),
         isMac ? { role: 'close' } : { role: 'quit' },

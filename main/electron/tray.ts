@@ -11,12 +11,10 @@ export interface TrayActions {
 }
 
 export function createTray(iconPath: string, actions: TrayActions): Tray {
+  // On macOS the path is trayTemplate.png: the "Template" suffix makes the menu bar recolour it
+  // for light/dark mode, and Electron picks the @2x file on Retina screens by itself.
   const image = nativeImage.createFromPath(iconPath);
-  // macOS draws menu-bar icons as templates (monochrome, follows light/dark mode).
-  if (process.platform === 'darwin') image.setTemplateImage(true);
-  const tray = new Tray(
-    image.isEmpty() ? nativeImage.createEmpty() : image.resize({ width: 16, height: 16 }),
-  );
+  const tray = new Tray(image);
   tray.setToolTip('Lead Inbox');
   tray.setContextMenu(
     Menu.buildFromTemplate([

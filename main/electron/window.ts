@@ -16,6 +16,8 @@ export interface MainWindowOptions {
   startHidden: boolean;
   /** Whether the app is on its way out (then closing the window must not just hide it). */
   isQuitting: () => boolean;
+  /** Route to open on first load (`lead/123`), when the app was launched by a link. */
+  initialRoute?: string | null;
 }
 
 export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
@@ -74,7 +76,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     if (!opts.startHidden) win.show();
   });
 
-  void win.loadFile(opts.rendererFile);
+  void win.loadFile(opts.rendererFile, opts.initialRoute ? { hash: `/${opts.initialRoute}` } : {});
   return win;
 }
 

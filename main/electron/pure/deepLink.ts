@@ -8,10 +8,7 @@ export const protocolScheme = 'leadinbox';
 
 /** In-app places the shell can open. `lead/<id>` and `thread/<id>` match notification routes. */
 export type Route =
-  | { kind: 'lead'; id: string }
-  | { kind: 'thread'; id: string }
-  | { kind: 'settings' }
-  | { kind: 'export' };
+  { kind: 'lead'; id: string } | { kind: 'thread'; id: string } | { kind: 'settings' };
 
 export type DeepLink =
   | Extract<Route, { kind: 'lead' | 'thread' }>
@@ -29,7 +26,7 @@ const maxLinkLength = 4096;
 /** Parses an in-app route such as `lead/123`, `thread/t_9`, `settings`. */
 export function parseRoute(route: unknown): Parsed<Route> {
   if (typeof route !== 'string') return no('route is not a string');
-  if (route === 'settings' || route === 'export') return { ok: true, value: { kind: route } };
+  if (route === 'settings') return { ok: true, value: { kind: route } };
   const parts = route.split('/');
   if (parts.length !== 2) return no(`unknown route ${clip(route)}`);
   const [kind, id] = parts as [string, string];

@@ -46,14 +46,14 @@ export function isPermissionAllowed(permission: string): boolean {
 }
 
 /**
- * The CSP for the packaged renderer. No eval, no inline script, no remote code; styles may be
- * inline because React sets style attributes; images from the app, data/blob URLs (avatars,
- * attachments cached locally). The renderer reaches main only over IPC, so connect-src is 'self'.
+ * The CSP for the packaged renderer. No eval, no inline script, no remote code; styles come
+ * from the app only (React's style props go through CSSOM, which CSP does not block); images from
+ * the app and data/blob URLs (attachments cached locally). Main is reached over IPC, not the network.
  */
 export const rendererCsp = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
