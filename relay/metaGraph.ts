@@ -2,6 +2,8 @@ import { GraphClient } from '../main/core/graph/client';
 import { GraphError } from '../main/core/graph/errors';
 import type { AssetKind } from '../shared/relay-protocol';
 
+type Verdict = 'ok' | 'forbidden' | 'unavailable';
+
 export type ProofResult =
   | { ok: true; userId: string | null }
   | { ok: false; status: number; code: 'forbidden' | 'graph_unavailable'; message: string };
@@ -32,20 +34,44 @@ export class MetaGraph {
    * for a token that cannot read the object, which is how someone else's page is refused.
    */
   async proveAccess(kind: AssetKind, assetId: string, token: string): Promise<ProofResult> {
-    try {
-      const node = await this.graph.get<{ id?: string }>(encodeURIComponent(assetId), token, { fields: 'id' });
-      if (node?.id !== assetId) {
-        return { ok: false, status: 403, code: 'forbidden', message: `The token does not give access to this ${kind}.` };
-      }
-    } catch (e) {
-      if (e instanceof GraphError && e.action !== 'retry' && e.action !== 'rate_limit') {
-        return { ok: false, status: 403, code: 'forbidden', message: `The token does not give access to this ${kind}.` };
-      }
+    let verdict = await this.readsId(assetId, token);
+    // A Page-linked Instagram account is also proved by the Page's token naming it as its own.
+    if (verdict === 'forbidden' && kind === 'instagram') verdict = await this.pageLinksInstagram(assetId, token);
+    if (verdict === 'unavailable') {
       return { ok: false, status: 502, code: 'graph_unavailable', message: 'The Graph API could not be reached; try again.' };
+    }
+    if (verdict === 'forbidden') {
+      return { ok: false, status: 403, code: 'forbidden', message: `The token does not give access to this ${kind}.` };
     }
     // Best effort: remember whose token proved it, so a deauthorisation for that user unbinds it.
     const info = await this.debugToken(token).catch(() => null);
     return { ok: true, userId: info?.userId ?? null };
+  }
+
+  private async readsId(assetId: string, token: string): Promise<Verdict> {
+    return this.verdict(async () => {
+      const node = await this.graph.get<{ id?: string }>(encodeURIComponent(assetId), token, { fields: 'id' });
+      return node?.id === assetId;
+    });
+  }
+
+  private async pageLinksInstagram(igId: string, token: string): Promise<Verdict> {
+    return this.verdict(async () => {
+      const me = await this.graph.get<{ instagram_business_account?: { id?: string } }>('me', token, {
+        fields: 'instagram_business_account{id}',
+      });
+      return me?.instagram_business_account?.id === igId;
+    });
+  }
+
+  /** Meta's refusals (190, 100, 10, 200…) mean "no access"; outages and throttles mean "try again". */
+  private async verdict(check: () => Promise<boolean>): Promise<Verdict> {
+    try {
+      return (await check()) ? 'ok' : 'forbidden';
+    } catch (e) {
+      if (e instanceof GraphError && e.action !== 'retry' && e.action !== 'rate_limit') return 'forbidden';
+      return 'unavailable';
+    }
   }
 
   async debugToken(inputToken: string): Promise<{

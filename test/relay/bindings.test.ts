@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestClient, register } from './helpers';
+import { startSimAndRelay, type SimAndRelay } from './simFixture';
+
+let env: SimAndRelay;
+beforeEach(async () => {
+  env = await startSimAndRelay();
+});
+afterEach(async () => {
+  await env.close();
+});
+
+async function bind(bearer: string, body: unknown, method = 'POST') {
+  const res = await fetch(`${env.relay.url}/v1/bindings`, {
+    method,
+    headers: { authorization: bearer, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Every frame the relay queued before answering this ping has arrived. */
+async function settle(c: TestClient): Promise<void> {
+  await env.sim.webhooksIdle();
+  const t = Math.random();
+  c.ws.send(JSON.stringify({ type: 'ping', t }));
+  await c.until(() => c.frames.some((f) => f.type === 'pong' && f.t === t), 'pong');
+}
+
+const leadIds = (c: TestClient) =>
+  c.events().filter((e) => e.kind === 'page').map((e) => (JSON.parse(e.raw) as { changes: { value: { leadgen_id: string } }[] }).changes[0]!.value.leadgen_id);
+
+describe('bindings: proof of access through the Graph API', () => {
+  it('binds a page with its own token and delivers its leads; refuses another page with that token', async () => {
+    const { control } = env.sim;
+    const owner = control.createUser({ name: 'Owner A' });
+    const stranger = control.createUser({ name: 'Owner B' });
+    const mine = control.createPage({ userId: owner.id });
+    const theirs = control.createPage({ userId: stranger.id });
+    const install = await register(env.relay.url);
+
+    const refused = await bind(install.bearer, { kind: 'page', assetId: theirs.id, accessToken: mine.accessToken });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'forbidden' } });
+    const bogus = await bind(install.bearer, { kind: 'page', assetId: mine.id, accessToken: 'EAAbogus' });
+    expect(bogus.status).toBe(403);
+    const ok = await bind(install.bearer, { kind: 'page', assetId: mine.id, accessToken: mine.accessToken });
+    expect(ok).toEqual({ status: 200, body: { kind: 'page', assetId: mine.id, bound: true } });
+
+    const client = await TestClient.connect(env.relay.url, install.bearer);
+    client.hello(null);
+    const leadMine = control.createLead({ pageId: mine.id });
+    const leadTheirs = control.createLead({ pageId: theirs.id });
+    await client.until(() => leadIds(client).length === 1, 'the lead of the bound page');
+    await settle(client);
+    expect(leadIds(client)).toEqual([leadMine.id]);
+    expect(leadIds(client)).not.toContain(leadTheirs.id);
+    await client.close();
+  });
+
+  it('a user token that holds the page also proves access; the token is not stored', async () => {
+    const { control } = env.sim;
+    const owner = control.createUser();
+    const page = control.createPage({ userId: owner.id });
+    const userToken = control.userToken(owner.id);
+    const install = await register(env.relay.url);
+    expect((await bind(install.bearer, { kind: 'page', assetId: page.id, accessToken: userToken })).status).toBe(200);
+    const { readFileSync, readdirSync } = await import('node:fs');
+    for (const f of readdirSync(env.dataDir)) {
+      const bytes = readFileSync(`${env.dataDir}/${f}`);
+      expect(bytes.includes(userToken)).toBe(false);
+      expect(bytes.includes(install.token)).toBe(false);
+    }
+  });
+
+  it('refuses bad requests: no auth, wrong token, bad body', async () => {
+    const install = await register(env.relay.url);
+    expect((await bind('Bearer nope.nope', { kind: 'page', assetId: '1', accessToken: 'x' })).status).toBe(401);
+    expect((await bind(`Bearer ${install.installId}.wrong`, { kind: 'page', assetId: '1', accessToken: 'x' })).status).toBe(401);
+    const bad = await bind(install.bearer, { kind: 'fax', assetId: '1', accessToken: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'invalid_input' } });
+  });
+
+  it('unbinding stops delivery', async () => {
+    const { control } = env.sim;
+    const page = control.createPage();
+    const install = await register(env.relay.url);
+    await bind(install.bearer, { kind: 'page', assetId: page.id, accessToken: page.accessToken });
+    const client = await TestClient.connect(env.relay.url, install.bearer);
+    client.hello(null);
+    const before = control.createLead({ pageId: page.id });
+    await client.until(() => leadIds(client).length === 1, 'first lead');
+    const res = await bind(install.bearer, { kind: 'page', assetId: page.id }, 'DELETE');
+    expect(res).toEqual({ status: 200, body: { kind: 'page', assetId: page.id, bound: false } });
+    control.createLead({ pageId: page.id });
+    await settle(client);
+    expect(leadIds(client)).toEqual([before.id]);
+    await client.close();
+  });
+
+  it('a revoked permission (permissions webhook) reaches the install and stops delivery of that user’s pages', async () => {
+    const { control } = env.sim;
+    const owner = control.createUser();
+    const page = control.createPage({ userId: owner.id });
+    const install = await register(env.relay.url);
+    await bind(install.bearer, { kind: 'page', assetId: page.id, accessToken: page.accessToken });
+    const client = await TestClient.connect(env.relay.url, install.bearer);
+    client.hello(null);
+    control.revokePermission(owner.id, 'leads_retrieval');
+    await client.until(() => client.events().some((e) => e.kind === 'permissions'), 'permissions event');
+    expect(client.events().find((e) => e.kind === 'permissions')).toMatchObject({ object: 'permissions', assetId: owner.id });
+    control.createLead({ pageId: page.id });
+    await settle(client);
+    expect(leadIds(client)).toEqual([]);
+    await client.close();
+  });
+
+  it('binds an Instagram account with the token of the page it is linked to', async () => {
+    const { control } = env.sim;
+    const page = control.createPage({ instagram: true });
+    const install = await register(env.relay.url);
+    const res = await bind(install.bearer, { kind: 'instagram', assetId: page.instagramId, accessToken: page.accessToken });
+    expect(res.status).toBe(200);
+    const other = control.createPage({ instagram: true });
+    const foreign = await bind(install.bearer, { kind: 'instagram', assetId: other.instagramId, accessToken: page.accessToken });
+    expect(foreign.status).toBe(403);
+  });
+});
