@@ -1,0 +1,2 @@
+import type { GraphRoute } from '../context';
+export const capiRoutes: GraphRoute[] = [];

@@ -1,0 +1,2 @@
+import type { GraphRoute } from '../context';
+export const messengerRoutes: GraphRoute[] = [];
