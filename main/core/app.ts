@@ -12,11 +12,11 @@ import { createSpeedToLead } from './speedToLead/index';
 import { GraphClient } from './graph/client';
 import { IngestRegistry } from './ingest/registry';
 import { registerConversations } from './conversations/index';
-import { ApiError, defaultSettings } from '../../shared/index';
-
-function notReady(): never {
-  throw new ApiError({ code: 'internal', message: 'Not available in this build yet.' });
-}
+import type { SettingsStore } from './ports';
+import { createSettingsService, type SettingsService } from './settings/settingsService';
+import { createJsonSettingsStore } from './settings/jsonSettingsStore';
+import { createLeadSync } from './sync/leadSync';
+import { defaultTuning, type CoreTuning } from './tuning';
 
 export interface CoreDeps {
   config: CoreConfig;
@@ -25,12 +25,20 @@ export interface CoreDeps {
   openExternal: OpenExternal;
   logger: Logger;
   clock?: Clock;
+  /** Settings persistence; defaults to settings.json in the data folder. */
+  settingsStore?: SettingsStore;
+  /** Delays and sizes (tests shrink backoffs); defaults suit production. */
+  tuning?: Partial<CoreTuning>;
 }
 
 export interface Core {
   readonly db: Db;
   readonly events: EventBus;
   readonly dispatch: Dispatch;
+  readonly registry: IngestRegistry;
+  readonly settings: SettingsService;
+  /** The machine woke from sleep or the network came back: reconnect and catch up now. */
+  wake(): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -43,6 +51,7 @@ export function createCore(deps: CoreDeps): Core {
   const clock = deps.clock ?? systemClock;
   const db = openDatabase(join(deps.config.dataDir, 'lead-inbox.sqlite'));
   const events = new EventBus();
+  const settings = createSettingsService(deps.settingsStore ?? createJsonSettingsStore(deps.config.dataDir), events);
   const inbox = createInbox({ db, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir });
   const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion });
   const conversions = createConversions({ db, graph, tokens: deps.tokens, events, clock, logger: deps.logger });
@@ -52,34 +61,18 @@ export function createCore(deps: CoreDeps): Core {
     db, registry, graph, tokens: deps.tokens, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir,
   });
 
+  const leadSync = createLeadSync({
+    db, events, registry, config: deps.config, tokens: deps.tokens, notifier: deps.notifier,
+    openExternal: deps.openExternal, logger: deps.logger, clock, settings,
+    tuning: { ...defaultTuning, ...deps.tuning }, clientVersion: 'lead-inbox-desktop/0.1.0',
+  });
+
   const handlers: Handlers = {
     ...inbox.handlers,
     ...conversions.handlers,
     ...speedToLead.handlers,
     ...conversations.handlers,
-    'connection.status': () => ({
-      state: 'offline',
-      relayUrl: deps.config.relayUrl,
-      connectedSince: null,
-      lastEventAt: null,
-      backlog: 0,
-      pendingLeads: 0,
-      facebookConnected: false,
-      message: null,
-    }),
-    // Published API, handlers land in the next commits (connect, sync, settings modules).
-    'pages.list': () => ({ pages: [] }),
-    'pages.setEnabled': () => notReady(),
-    'sync.now': () => ({ pages: [] }),
-    'auth.connectFacebook': () => notReady(),
-    'auth.cancelConnect': () => ({ cancelled: false }),
-    'auth.disconnect': () => notReady(),
-    'accounts.list': () => ({ accounts: [] }),
-    'whatsapp.connect': () => notReady(),
-    'whatsapp.list': () => ({ numbers: [] }),
-    'whatsapp.disconnect': () => notReady(),
-    'settings.get': () => defaultSettings,
-    'settings.update': () => defaultSettings,
+    ...leadSync.handlers,
   };
 
   const dispatch = createDispatch(handlers, (method, error) =>
@@ -92,13 +85,18 @@ export function createCore(deps: CoreDeps): Core {
     db,
     events,
     dispatch,
+    registry,
+    settings,
+    wake: () => leadSync.wake(),
     async start() {
       inbox.start();
       conversions.start();
       speedToLead.start();
       await conversations.start();
+      leadSync.start();
     },
     async stop() {
+      await leadSync.stop();
       inbox.stop();
       speedToLead.stop();
       await conversions.stop();

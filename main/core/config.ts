@@ -10,6 +10,8 @@ export interface CoreConfig {
   relayUrl: string | null;
   /** Meta app id, public; the secret stays on the relay. */
   metaAppId: string;
+  /** Where Facebook's login dialog lives (META_DIALOG_URL): www.facebook.com, or the simulator. */
+  dialogUrl?: string;
 }
 
 export const defaultGraphVersion = 'v25.0';
@@ -21,5 +23,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { dataDir: strin
     graphVersion: env.GRAPH_API_VERSION || defaultGraphVersion,
     relayUrl: env.RELAY_URL ? env.RELAY_URL.replace(/\/+$/, '') : null,
     metaAppId: env.META_APP_ID || '',
+    dialogUrl: (env.META_DIALOG_URL || 'https://www.facebook.com').replace(/\/+$/, ''),
   };
 }

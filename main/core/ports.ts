@@ -39,3 +39,13 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
 }
+
+/**
+ * Where the owner's settings are kept (no secrets). The Node host uses a JSON file in the data
+ * folder (main/core/settings/jsonSettingsStore.ts); the Electron shell may use electron-store.
+ * read() returns whatever was stored (or null); the core validates it field by field.
+ */
+export interface SettingsStore {
+  read(): unknown;
+  write(settings: unknown): void;
+}

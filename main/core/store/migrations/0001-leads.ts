@@ -11,8 +11,12 @@ export const m0001: Migration = {
         name TEXT NOT NULL,
         connected_at INTEGER NOT NULL,
         status TEXT NOT NULL DEFAULT 'ok',
+        error_code TEXT,
+        error_message TEXT,
+        error_fix TEXT,
         token_expires_at INTEGER,
-        data_access_expires_at INTEGER
+        data_access_expires_at INTEGER,
+        token_checked_at INTEGER
       ) STRICT;
 
       CREATE TABLE pages (
@@ -27,7 +31,26 @@ export const m0001: Migration = {
         error_fix TEXT,
         last_sync_at INTEGER,
         next_sync_at INTEGER,
-        subscribed_at INTEGER
+        -- Set when subscribed_apps holds every field we handle; cleared when a check finds it missing.
+        subscribed_at INTEGER,
+        -- Set when the relay accepted our proof for this page (events are forwarded to us).
+        bound_at INTEGER,
+        subscription_checked_at INTEGER
+      ) STRICT;
+      CREATE INDEX pages_account ON pages(account_id);
+
+      -- WhatsApp Business numbers connected with a pasted system-user token (token in the keychain).
+      CREATE TABLE whatsapp_numbers (
+        phone_number_id TEXT PRIMARY KEY,
+        waba_id TEXT NOT NULL,
+        display_phone_number TEXT,
+        verified_name TEXT,
+        status TEXT NOT NULL DEFAULT 'ok',
+        error_code TEXT,
+        error_message TEXT,
+        error_fix TEXT,
+        connected_at INTEGER NOT NULL,
+        bound_at INTEGER
       ) STRICT;
 
       CREATE TABLE forms (

@@ -1,0 +1,158 @@
+import type { Problem, Settings } from '../../../shared/index';
+import type { EventBus } from '../events';
+import { backoffDelay, type BackoffOptions } from '../graph/backoff';
+import type { GraphClient } from '../graph/client';
+import { GraphError } from '../graph/errors';
+import { isLeadAccessError, problemFromGraphError } from '../graph/problems';
+import type { RateGate } from '../graph/rateGate';
+import { keychainAccounts } from '../keychain/accounts';
+import type { Clock, Logger, Notifier, TokenStore } from '../ports';
+import type { Db } from '../store/db';
+import { dueLeads, failLead, nextDueAt, prepareLeadUpsert, scheduleRetry, type DueLead } from '../store/leadWrites';
+import { getLeadRow } from '../store/leads';
+import { getForm, getPage, questionsOf } from '../store/pages';
+import { ensureForm } from './forms';
+import { leadFields, normaliseLead, type GraphLead } from './normalise';
+import { notifyNewLead } from './notifyLead';
+
+export interface LeadFetchWorkerDeps {
+  db: Db;
+  graph: GraphClient;
+  tokens: TokenStore;
+  gate: RateGate;
+  events: EventBus;
+  notifier: Notifier;
+  settings: () => Settings;
+  clock: Clock;
+  log: Logger;
+  backoff: BackoffOptions;
+  /** A token broke while fetching a page's lead: mark the page (and account) needs-reconnect. */
+  onReauth: (pageId: string, problem: Problem) => void;
+  concurrency?: number;
+}
+
+/**
+ * Completes pending leads: GET /{lead-id} with the page token, normalise, upsert, tell the UI and
+ * the owner. Pending rows are the durable queue (they survive restarts); each failure reschedules
+ * its row with jittered backoff, decided by GraphError.action, never by message text.
+ */
+export class LeadFetchWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private again = false;
+  private stopped = true;
+  private readonly upsert;
+
+  constructor(private readonly deps: LeadFetchWorkerDeps) {
+    this.upsert = prepareLeadUpsert(deps.db);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** New pending rows were committed (or a page reconnected): look now. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pass(), Math.max(0, ms));
+  }
+
+  private async pass(): Promise<void> {
+    this.timer = null;
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        const batch = dueLeads(this.deps.db, this.deps.clock.now(), 64);
+        await runLimited(batch, this.deps.concurrency ?? 4, (lead) => this.fetchOne(lead));
+        if (batch.length === 64) this.again = true;
+      } while (this.again && !this.stopped);
+    } finally {
+      this.running = false;
+    }
+    const next = nextDueAt(this.deps.db);
+    if (next !== null) this.schedule(next - this.deps.clock.now());
+  }
+
+  private async fetchOne(lead: DueLead): Promise<void> {
+    const { db, clock } = this.deps;
+    const page = getPage(db, lead.page_id);
+    if (page?.status === 'needs_reconnect') {
+      return this.fail(lead.id, `${page.error_message ?? 'Facebook access to this Page ended.'} ${page.error_fix ?? ''}`.trim());
+    }
+    const token = await this.deps.tokens.get(keychainAccounts.page(lead.page_id));
+    if (!token) {
+      return this.fail(lead.id, 'Lead Inbox has no access to this Page. Connect the Facebook account that manages it and enable the Page.');
+    }
+    try {
+      await this.deps.gate.wait();
+      const raw = await this.deps.graph.get<GraphLead>(lead.id, token, { fields: leadFields });
+      const formId = raw.form_id ?? lead.form_id;
+      if (formId && !getForm(db, formId)) await ensureForm(this.deps, formId, lead.page_id, token);
+      const form = formId ? getForm(db, formId) : null;
+      const normalised = normaliseLead({ ...raw, form_id: formId ?? undefined }, questionsOf(form), form?.locale);
+      db.transaction(() => this.upsert(normalised, lead.page_id, clock.now()))();
+      const row = getLeadRow(db, lead.id);
+      if (row) {
+        this.deps.events.emit('lead.updated', { lead: row });
+        notifyNewLead(row, { ...this.deps, settings: this.deps.settings, now: () => clock.now() });
+      }
+    } catch (e) {
+      this.onError(lead, e);
+    }
+  }
+
+  private onError(lead: DueLead, e: unknown): void {
+    const now = this.deps.clock.now();
+    const problem = problemFromGraphError(e, 'this Page');
+    if (!(e instanceof GraphError)) {
+      this.deps.log.error('lead fetch failed unexpectedly', { leadId: lead.id, error: e instanceof Error ? e.message : String(e) });
+      const attempts = lead.fetch_attempts + 1;
+      if (attempts >= 8) return this.fail(lead.id, problem.message);
+      return scheduleRetry(this.deps.db, lead.id, attempts, now + backoffDelay(attempts, this.deps.backoff), problem.message);
+    }
+    this.deps.log.warn('lead fetch failed', { leadId: lead.id, code: e.code, subcode: e.subcode, action: e.action, status: e.status });
+    if (e.action === 'rate_limit') {
+      const wait = this.deps.gate.throttle(e.retryAfterMs);
+      return scheduleRetry(this.deps.db, lead.id, lead.fetch_attempts, now + wait, problem.message);
+    }
+    if (e.action === 'retry') {
+      const attempts = lead.fetch_attempts + 1;
+      return scheduleRetry(this.deps.db, lead.id, attempts, now + backoffDelay(attempts, this.deps.backoff), problem.message);
+    }
+    if (e.action === 'reauth' && !isLeadAccessError(e)) this.deps.onReauth(lead.page_id, problem);
+    this.fail(lead.id, problem.fix ? `${problem.message} ${problem.fix}` : problem.message);
+  }
+
+  private fail(id: string, reason: string): void {
+    failLead(this.deps.db, id, reason, this.deps.clock.now());
+    const row = getLeadRow(this.deps.db, id);
+    if (row) this.deps.events.emit('lead.updated', { lead: row });
+  }
+}
+
+async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (i < items.length) await fn(items[i++]!);
+  });
+  await Promise.all(workers);
+}

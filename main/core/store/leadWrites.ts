@@ -1,0 +1,124 @@
+import type { NormalisedLead } from '../leads/normalise';
+import type { Db } from './db';
+
+export interface PendingLead {
+  id: string;
+  pageId: string;
+  formId: string | null;
+  adId: string | null;
+  /** Unix ms. */
+  createdTime: number;
+  receivedAt: number;
+}
+
+/** Records a lead we only know the id of (a webhook). Idempotent: returns false if it was known. */
+export function insertPendingLead(db: Db, lead: PendingLead): boolean {
+  const r = db
+    .prepare(
+      `INSERT OR IGNORE INTO leads (id, page_id, form_id, ad_id, created_time, received_at, updated_at, state, next_fetch_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+    )
+    .run(lead.id, lead.pageId, lead.formId, lead.adId, lead.createdTime, lead.receivedAt, lead.receivedAt, lead.receivedAt);
+  return r.changes === 1;
+}
+
+/** new: first time we see it; completed: was pending (a webhook) and now has its fields; updated: known. */
+export type LeadUpsert = (lead: NormalisedLead, pageId: string, now: number) => 'new' | 'completed' | 'updated';
+
+/**
+ * Writes a fetched lead's fields, keyed by Meta's lead id. What the owner did (status, notes,
+ * tags, first contact) and when we first saw it are never overwritten.
+ */
+export function prepareLeadUpsert(db: Db): LeadUpsert {
+  const stateOf = db.prepare('SELECT state FROM leads WHERE id = ?').pluck();
+  const upsert = db.prepare(
+    `INSERT INTO leads (id, page_id, form_id, created_time, received_at, updated_at, state, platform,
+       is_organic, ad_id, ad_name, adset_id, adset_name, campaign_id, campaign_name, full_name, email,
+       phone, company, city, answers, fetch_attempts, next_fetch_at, fetch_error)
+     VALUES (@id, @pageId, @formId, @createdTime, @now, @now, 'complete', @platform, @isOrganic, @adId,
+       @adName, @adsetId, @adsetName, @campaignId, @campaignName, @fullName, @email, @phone, @company,
+       @city, @answers, 0, NULL, NULL)
+     ON CONFLICT(id) DO UPDATE SET
+       form_id = excluded.form_id, created_time = excluded.created_time, updated_at = excluded.updated_at,
+       state = 'complete', platform = excluded.platform, is_organic = excluded.is_organic,
+       ad_id = excluded.ad_id, ad_name = excluded.ad_name, adset_id = excluded.adset_id,
+       adset_name = excluded.adset_name, campaign_id = excluded.campaign_id,
+       campaign_name = excluded.campaign_name, full_name = excluded.full_name, email = excluded.email,
+       phone = excluded.phone, company = excluded.company, city = excluded.city,
+       answers = excluded.answers, fetch_attempts = 0, next_fetch_at = NULL, fetch_error = NULL`,
+  );
+  return (lead, pageId, now) => {
+    const before = stateOf.get(lead.id) as string | undefined;
+    upsert.run({
+      ...lead,
+      pageId,
+      now,
+      isOrganic: lead.isOrganic ? 1 : 0,
+      answers: JSON.stringify(lead.answers),
+    });
+    return before === undefined ? 'new' : before === 'complete' ? 'updated' : 'completed';
+  };
+}
+
+export interface DueLead {
+  id: string;
+  page_id: string;
+  form_id: string | null;
+  fetch_attempts: number;
+  was_pending_since: number;
+}
+
+/** Pending leads whose next attempt is due, oldest first. */
+export function dueLeads(db: Db, now: number, limit: number): DueLead[] {
+  return db
+    .prepare(
+      `SELECT id, page_id, form_id, fetch_attempts, received_at AS was_pending_since FROM leads
+        WHERE state = 'pending' AND next_fetch_at IS NOT NULL AND next_fetch_at <= ?
+        ORDER BY next_fetch_at LIMIT ?`,
+    )
+    .all(now, limit) as DueLead[];
+}
+
+export function nextDueAt(db: Db): number | null {
+  const r = db
+    .prepare(`SELECT min(next_fetch_at) AS t FROM leads WHERE state = 'pending' AND next_fetch_at IS NOT NULL`)
+    .get() as { t: number | null };
+  return r.t;
+}
+
+export function scheduleRetry(db: Db, id: string, attempts: number, nextAt: number, error: string): void {
+  db.prepare(`UPDATE leads SET fetch_attempts = ?, next_fetch_at = ?, fetch_error = ? WHERE id = ? AND state = 'pending'`).run(
+    attempts,
+    nextAt,
+    error,
+    id,
+  );
+}
+
+/** Parks a pending lead until its page is usable again (reconnect), keeping the reason for the UI. */
+export function parkLead(db: Db, id: string, error: string): void {
+  db.prepare(`UPDATE leads SET next_fetch_at = NULL, fetch_error = ? WHERE id = ? AND state = 'pending'`).run(error, id);
+}
+
+export function failLead(db: Db, id: string, error: string, now: number): void {
+  db.prepare(`UPDATE leads SET state = 'failed', next_fetch_at = NULL, fetch_error = ?, updated_at = ? WHERE id = ?`).run(
+    error,
+    now,
+    id,
+  );
+}
+
+/** After a reconnect: every parked or failed lead of these pages is fetched again, now. */
+export function requeueLeadsOfPages(db: Db, pageIds: string[], now: number): number {
+  let n = 0;
+  const stmt = db.prepare(
+    `UPDATE leads SET state = 'pending', next_fetch_at = ?, fetch_attempts = 0
+      WHERE page_id = ? AND (state = 'failed' OR (state = 'pending' AND next_fetch_at IS NULL))`,
+  );
+  for (const id of pageIds) n += stmt.run(now, id).changes;
+  return n;
+}
+
+export function countLeadsByState(db: Db, state: 'pending' | 'failed'): number {
+  return (db.prepare('SELECT count(*) AS n FROM leads WHERE state = ?').get(state) as { n: number }).n;
+}

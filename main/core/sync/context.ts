@@ -1,0 +1,25 @@
+import type { Settings } from '../../../shared/index';
+import type { EventBus } from '../events';
+import type { BackoffOptions } from '../graph/backoff';
+import type { GraphClient } from '../graph/client';
+import type { RateGate } from '../graph/rateGate';
+import type { Clock, Logger, Notifier, TokenStore } from '../ports';
+import type { Db } from '../store/db';
+import type { CoreTuning } from '../tuning';
+
+/** What every sync step needs; built once in app.ts. */
+export interface SyncContext {
+  db: Db;
+  graph: GraphClient;
+  tokens: TokenStore;
+  gate: RateGate;
+  events: EventBus;
+  notifier: Notifier;
+  settings: () => Settings;
+  clock: Clock;
+  log: Logger;
+  tuning: CoreTuning;
+  retry: { gate: RateGate; backoff: BackoffOptions; maxAttempts: number };
+  /** Meta app id, to find our entry in subscribed_apps. */
+  appId: string;
+}

@@ -1,0 +1,163 @@
+import type { Problem } from '../../../shared/index';
+import { connectWhatsapp, disconnectWhatsapp, ensureWhatsappBindings } from '../auth/whatsapp';
+import { FacebookLogin } from '../auth/facebookLogin';
+import { emitAccountsAndPages, markNeedsReconnect } from '../auth/needsReconnect';
+import { disablePage, enablePage, ensureBindings, type PageAccessDeps } from '../auth/pageAccess';
+import { permissionsHandler } from '../auth/permissionsEvent';
+import type { CoreConfig } from '../config';
+import type { EventBus } from '../events';
+import { GraphClient } from '../graph/client';
+import { RateGate } from '../graph/rateGate';
+import type { IngestRegistry } from '../ingest/registry';
+import { LeadFetchWorker } from '../leads/fetchWorker';
+import { leadgenHandler } from '../leads/ingestLeadgen';
+import type { Clock, Logger, Notifier, OpenExternal, TokenStore } from '../ports';
+import { RelayApi } from '../relayClient/relayApi';
+import { RelayStream } from '../relayClient/stream';
+import type { SettingsService } from '../settings/settingsService';
+import type { Db } from '../store/db';
+import type { CoreTuning } from '../tuning';
+import { connectionStatus } from './connectionStatus';
+import type { SyncContext } from './context';
+import { createLeadSyncHandlers, type LeadSyncHandlers } from './handlers';
+import { SyncEngine } from './syncEngine';
+
+export interface LeadSyncDeps {
+  db: Db;
+  events: EventBus;
+  registry: IngestRegistry;
+  config: CoreConfig;
+  tokens: TokenStore;
+  notifier: Notifier;
+  openExternal: OpenExternal;
+  logger: Logger;
+  clock: Clock;
+  settings: SettingsService;
+  tuning: CoreTuning;
+  clientVersion: string;
+}
+
+export interface LeadSync {
+  handlers: LeadSyncHandlers;
+  relay: RelayApi;
+  stream: RelayStream;
+  worker: LeadFetchWorker;
+  sync: SyncEngine;
+  gate: RateGate;
+  start(): void;
+  stop(): Promise<void>;
+  /** The computer woke or the network came back: reconnect now and catch up. */
+  wake(): void;
+}
+
+/**
+ * Connect + live leads + catch-up sync, assembled from their modules: the relay stream feeding
+ * the ingest registry, the lead fetch worker, the sync engine and its timer, login and page
+ * access. app.ts calls this once and spreads `handlers` into the API table.
+ */
+export function createLeadSync(deps: LeadSyncDeps): LeadSync {
+  const { db, events, clock, tuning, logger: log } = deps;
+  const settings = () => deps.settings.get();
+  const relayUrl = () => settings().general.relayUrl ?? deps.config.relayUrl;
+  const gate = new RateGate({ clock, maxPauseMs: tuning.rateLimitMaxPauseMs, defaultPauseMs: tuning.rateLimitDefaultPauseMs });
+  const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion, onUsage: gate.onUsage });
+  const ctx: SyncContext = {
+    db, graph, tokens: deps.tokens, gate, events, notifier: deps.notifier, settings, clock, log, tuning,
+    retry: { gate, backoff: tuning.syncBackoff, maxAttempts: tuning.syncMaxAttempts },
+    appId: deps.config.metaAppId,
+  };
+  const reconnectDeps = { db, events, notifier: deps.notifier, clock, settings };
+  const onReauth = (target: { pageId?: string; accountId?: string }, problem: Problem) => {
+    markNeedsReconnect(reconnectDeps, target, problem);
+    emitStatus();
+  };
+
+  const relay = new RelayApi({
+    db, tokens: deps.tokens, relayUrl, client: deps.clientVersion,
+    // A new install id has no bindings: forget ours so the next welcome binds everything again.
+    onReregistered: () => {
+      db.prepare('UPDATE pages SET bound_at = NULL').run();
+      db.prepare('UPDATE whatsapp_numbers SET bound_at = NULL').run();
+    },
+  });
+  const worker = new LeadFetchWorker({
+    db, graph, tokens: deps.tokens, gate, events, notifier: deps.notifier, settings, clock, log,
+    backoff: tuning.fetchBackoff,
+    onReauth: (pageId, problem) => onReauth({ pageId }, problem),
+  });
+  const sync = new SyncEngine({ ctx, relay, onReauth });
+  const pageAccess: PageAccessDeps = {
+    ctx, relay, onReauth,
+    startSync: (pageId) => void sync.syncPage(pageId).then(() => worker.wake()),
+    emitChanged: () => emitAccountsAndPages(reconnectDeps),
+  };
+  const stream = new RelayStream({
+    db, api: relay, registry: deps.registry, log, clock, client: deps.clientVersion,
+    backoff: tuning.relayBackoff, heartbeatMs: tuning.relayHeartbeatMs,
+    onStatus: () => emitStatus(),
+    onGap: () => void sync.reconcile(),
+    onConnected: (offlineMs) => {
+      void ensureBindings(pageAccess).then(() => ensureWhatsappBindings(ctx, relay));
+      // Back after a real outage (sleep, network loss): the relay replays what it holds, and a
+      // catch-up covers anything that never reached it.
+      if (offlineMs !== null && offlineMs > 60_000) void sync.reconcile();
+    },
+  });
+
+  deps.registry.register('page', leadgenHandler({ events, now: () => clock.now(), wakeWorker: () => worker.wake() }));
+  deps.registry.register('permissions', permissionsHandler(reconnectDeps));
+
+  const status = () => connectionStatus({ db, stream, sync, relayUrl: relayUrl() });
+  let lastStatus = '';
+  function emitStatus(): void {
+    const s = status();
+    const key = JSON.stringify({ ...s, lastEventAt: null, backlog: null, pendingLeads: null });
+    if (key === lastStatus) return;
+    lastStatus = key;
+    events.emit('connection.changed', s);
+  }
+  let previousRelayUrl = relayUrl();
+  deps.settings.onChange(() => {
+    sync.schedule();
+    if (relayUrl() !== previousRelayUrl) {
+      previousRelayUrl = relayUrl();
+      stream.reconnect();
+    }
+  });
+
+  const login = new FacebookLogin({
+    relay, openExternal: deps.openExternal, appId: deps.config.metaAppId, graphVersion: deps.config.graphVersion,
+    dialogUrl: deps.config.dialogUrl ?? 'https://www.facebook.com',
+    pollMs: tuning.oauthPollMs, timeoutMs: tuning.oauthTimeoutMs, now: () => clock.now(),
+  });
+
+  const handlers = createLeadSyncHandlers({
+    ctx, relay, login, sync, worker, pageAccess, status,
+    settings: deps.settings,
+    reconnectDeps,
+    enablePage: (id) => enablePage(pageAccess, id),
+    disablePage: (id) => disablePage(pageAccess, id),
+    connectWhatsapp: (input) => connectWhatsapp(ctx, relay, input),
+    disconnectWhatsapp: (id) => disconnectWhatsapp(ctx, relay, id),
+  });
+
+  return {
+    handlers, relay, stream, worker, sync, gate,
+    start() {
+      stream.start();
+      worker.start();
+      sync.start();
+    },
+    async stop() {
+      sync.stop();
+      worker.stop();
+      login.cancel();
+      await stream.stop();
+    },
+    wake() {
+      stream.nudge();
+      worker.wake();
+      void sync.reconcile();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Delays and sizes the core runs with. Production uses the defaults; tests pass small delays so
+ * backoff paths run in milliseconds (speed itself is measured by benchmarks, never by tests).
+ */
+export interface CoreTuning {
+  /** Lead fetch retries: jittered exponential backoff. */
+  fetchBackoff: { baseMs: number; maxMs: number };
+  /** Sync request retries (5xx, timeouts). */
+  syncBackoff: { baseMs: number; maxMs: number };
+  syncMaxAttempts: number;
+  /** Relay reconnects. */
+  relayBackoff: { baseMs: number; maxMs: number };
+  /** Cap on a pause Meta asks for, and the pause when it gives no estimate (meta-platform.md §6). */
+  rateLimitMaxPauseMs: number;
+  rateLimitDefaultPauseMs: number;
+  /** Re-read this much before each form's cursor (seconds). */
+  overlapSec: number;
+  /** First connect pulls this much history (Meta keeps about 90 days). */
+  backfillDays: number;
+  /** Leads per page when paging /{form}/leads. */
+  pageSize: number;
+  oauthPollMs: number;
+  oauthTimeoutMs: number;
+  /** How often token health (debug_token) is checked per account. */
+  tokenCheckEveryMs: number;
+  /** Relay heartbeat before its welcome tells us the real one. */
+  relayHeartbeatMs: number;
+}
+
+export const defaultTuning: CoreTuning = {
+  fetchBackoff: { baseMs: 2_000, maxMs: 15 * 60_000 },
+  syncBackoff: { baseMs: 2_000, maxMs: 60_000 },
+  syncMaxAttempts: 6,
+  relayBackoff: { baseMs: 500, maxMs: 60_000 },
+  rateLimitMaxPauseMs: 15 * 60_000,
+  rateLimitDefaultPauseMs: 60_000,
+  overlapSec: 600,
+  backfillDays: 90,
+  pageSize: 500,
+  oauthPollMs: 1_000,
+  oauthTimeoutMs: 10 * 60_000,
+  tokenCheckEveryMs: 12 * 3_600_000,
+  relayHeartbeatMs: 15_000,
+};
