@@ -59,6 +59,7 @@ export function createCore(deps: CoreDeps): Core {
   const registry = new IngestRegistry();
   const conversations = registerConversations({
     db, registry, graph, tokens: deps.tokens, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir,
+    settings: () => settings.get(),
   });
 
   const leadSync = createLeadSync({

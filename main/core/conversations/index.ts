@@ -12,6 +12,8 @@ import { refreshLead, sweepLeads } from './leadLinks';
 import { createMediaCache } from './media';
 import { createOutbox, type Outbox } from './outbox';
 import { createPublisher, type NotificationPrefs } from './publish';
+import type { Settings } from '../../../shared/index';
+import { inQuietHours } from '../leads/notifyLead';
 import { readConversationSettings } from './settings';
 
 export interface ConversationsDeps {
@@ -24,8 +26,8 @@ export interface ConversationsDeps {
   clock: Clock;
   logger: Logger;
   dataDir: string;
-  /** From the app's settings (notifications.enabled / previews); all on when absent. */
-  notificationPrefs?: () => NotificationPrefs;
+  /** The app's settings (notifications on / previews / quiet hours); all on when absent. */
+  settings?: () => Settings;
   /** Run the Messenger / Instagram backfill on start (default true). */
   backfillOnStart?: boolean;
   mediaCapBytes?: number;
@@ -50,7 +52,7 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
     events: deps.events,
     notifier: deps.notifier,
     logger,
-    prefs: deps.notificationPrefs ?? (() => ({ enabled: true, previews: true })),
+    prefs: () => notificationPrefs(deps.settings?.(), clock.now()),
   });
   deps.registry.register('page', createMessagingHandler({ channel: 'messenger', clock, publish }));
   deps.registry.register('instagram', createMessagingHandler({ channel: 'instagram', clock, publish }));
@@ -101,4 +103,10 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
       await outbox.stop();
     },
   };
+}
+
+/** Same policy as lead notifications: off, or inside quiet hours, means no notification at all. */
+function notificationPrefs(s: Settings | undefined, now: number): NotificationPrefs {
+  if (!s) return { enabled: true, previews: true };
+  return { enabled: s.notifications.enabled && !inQuietHours(s, new Date(now)), previews: s.notifications.previews };
 }
