@@ -10,7 +10,12 @@ import { useEvent } from '../hooks/useEvent';
 export function OfflineBanner() {
   const [socket, setSocket] = useState(getSocketState());
   const [status, setStatus] = useState<ConnectionStatus | null>(null);
-  useEffect(() => onSocketState(setSocket), []);
+  useEffect(() => {
+    const off = onSocketState(setSocket);
+    // The socket may have opened between the first render and this subscription.
+    setSocket(getSocketState());
+    return off;
+  }, []);
   useEffect(() => {
     if (socket === 'open') call('connection.status', {}).then(setStatus, () => {});
   }, [socket]);

@@ -41,7 +41,7 @@ function leadsPerDay(db: Db, input: StatsInput, offset: number, firstDay: number
   const label = new Map((db.prepare(names).all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
   const rows = db
     .prepare(
-      `SELECT (l.created_time + ?) / ${dayMs} AS day, coalesce(${group}, '') AS k, count(*) AS n
+      `SELECT CAST((l.created_time + ?) / ${dayMs} AS INTEGER) AS day, coalesce(${group}, '') AS k, count(*) AS n
          FROM leads l WHERE l.created_time >= ? GROUP BY day, k`,
     )
     .all(offset, from) as { day: number; k: string; n: number }[];

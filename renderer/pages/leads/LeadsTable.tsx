@@ -32,6 +32,8 @@ export function LeadsTable(p: Props) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
+    // The sticky header sits inside the scroller, above the first row.
+    scrollMargin: rowHeight,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -57,6 +59,7 @@ export function LeadsTable(p: Props) {
       tabIndex={0}
       aria-activedescendant={activeRow ? `lead-row-${activeRow.id}` : undefined}
       data-testid="leads-grid"
+      ref={scrollRef}
     >
       <div className="grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
         <div role="columnheader" className="cell check">
@@ -68,9 +71,8 @@ export function LeadsTable(p: Props) {
           </div>
         ))}
       </div>
-      <div ref={scrollRef} className="grid-scroll" data-testid="leads-scroll" role="rowgroup">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
+      <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
             const row = p.rowAt(item.index);
             const isActive = item.index === p.active;
             const classes = ['grid-row', isActive && 'active', row && p.fresh.has(row.id) && 'fresh', row && row.id === p.openId && 'open']
@@ -85,7 +87,7 @@ export function LeadsTable(p: Props) {
                 aria-selected={row ? p.selected.has(row.id) : false}
                 className={classes}
                 data-lead-id={row?.id}
-                style={{ transform: `translateY(${item.start}px)`, height: rowHeight, gridTemplateColumns: template }}
+                style={{ transform: `translateY(${item.start - rowHeight}px)`, height: rowHeight, gridTemplateColumns: template }}
                 onClick={() => {
                   p.onActivate(item.index);
                   if (row) p.onOpen(row);
@@ -110,7 +112,6 @@ export function LeadsTable(p: Props) {
               </div>
             );
           })}
-        </div>
       </div>
     </div>
   );
