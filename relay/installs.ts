@@ -28,18 +28,25 @@ export class InstallRegistry {
     for (const r of rows) this.byId.set(r.id, { tokenHash: r.token_hash, headSeq: r.head_seq, ackedSeq: r.acked_seq });
   }
 
+  /**
+   * The returned token is the whole bearer credential, `<installId>.<secret>`, so a client sends
+   * `Authorization: Bearer <token>` without assembling anything.
+   */
   create(now: number): { installId: string; token: string } {
     const installId = 'in_' + randomBytes(12).toString('base64url');
-    const token = randomBytes(32).toString('base64url');
-    const tokenHash = hashToken(token);
+    const secret = randomBytes(32).toString('base64url');
+    const tokenHash = hashToken(secret);
     this.db.prepare('INSERT INTO installs (id, token_hash, created_at) VALUES (?, ?, ?)').run(installId, tokenHash, now);
     this.byId.set(installId, { tokenHash, headSeq: 0, ackedSeq: 0 });
-    return { installId, token };
+    return { installId, token: `${installId}.${secret}` };
   }
 
-  /** `Authorization: Bearer <installId>.<token>` → installId, or null when unknown or wrong. */
+  /**
+   * `Authorization: Bearer <installId>.<secret>` (= `Bearer <token>`) → installId, or null when
+   * unknown or wrong. `Bearer <installId>.<token>` (the id written twice) is accepted as well.
+   */
   authenticate(authorization: string | undefined): string | null {
-    const m = /^Bearer\s+([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,128})$/.exec(authorization ?? '');
+    const m = /^Bearer\s+(in_[A-Za-z0-9_-]{1,64})\.(?:\1\.)?([A-Za-z0-9_-]{1,128})$/.exec(authorization ?? '');
     if (!m) return null;
     const state = this.byId.get(m[1]!);
     const given = hashToken(m[2]!);

@@ -55,7 +55,7 @@ async function relayIn(dataDir: string): Promise<Relay> {
 
 async function register(url: string): Promise<{ installId: string; bearer: string }> {
   const r = (await (await fetch(`${url}/v1/installs`, { method: 'POST' })).json()) as { installId: string; token: string };
-  return { installId: r.installId, bearer: `Bearer ${r.installId}.${r.token}` };
+  return { installId: r.installId, bearer: `Bearer ${r.token}` };
 }
 
 /** Binds through SQLite directly (proof of access is not what is measured), then restarts the relay. */

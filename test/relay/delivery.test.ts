@@ -223,6 +223,8 @@ describe('delivery', () => {
   it('refuses a wrong token with HTTP 401 before any WebSocket exists', async () => {
     const [install] = await setup(1);
     await expect(TestClient.connect(relay.url, `Bearer ${install!.installId}.wrong`)).rejects.toThrow('HTTP 401');
+    await expect(TestClient.connect(relay.url, `Bearer ${install!.token}x`)).rejects.toThrow('HTTP 401');
+    await expect(TestClient.connect(relay.url, `Bearer ${install!.token.split('.')[1]}`)).rejects.toThrow('HTTP 401');
     await expect(TestClient.connect(relay.url, 'Bearer in_unknown.token')).rejects.toThrow('HTTP 401');
     await expect(TestClient.connect(relay.url, '')).rejects.toThrow('HTTP 401');
   });
@@ -232,7 +234,8 @@ describe('delivery', () => {
     const a = await TestClient.connect(relay.url, install!.bearer);
     a.hello(null);
     await roundTrip(a);
-    const b = await TestClient.connect(relay.url, install!.bearer);
+    // The id written twice (`Bearer <installId>.<token>`) names the same install.
+    const b = await TestClient.connect(relay.url, `Bearer ${install!.installId}.${install!.token}`);
     b.hello(null);
     await a.until(() => a.ws.readyState === a.ws.CLOSED, 'old socket closed');
     expect(await postWebhook(relay.url, leadgenBody('page-1', 'lead-x'))).toBe(200);

@@ -60,7 +60,7 @@ export async function postWebhook(
 export async function register(url: string): Promise<{ installId: string; token: string; bearer: string }> {
   const res = await fetch(`${url}/v1/installs`, { method: 'POST' });
   const body = (await res.json()) as { installId: string; token: string };
-  return { ...body, bearer: `Bearer ${body.installId}.${body.token}` };
+  return { ...body, bearer: `Bearer ${body.token}` };
 }
 
 /** Counts rows straight from the relay's SQLite file (a second, read-only connection). */
