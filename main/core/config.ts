@@ -23,6 +23,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { dataDir: strin
     graphVersion: env.GRAPH_API_VERSION || defaultGraphVersion,
     relayUrl: env.RELAY_URL ? env.RELAY_URL.replace(/\/+$/, '') : null,
     metaAppId: env.META_APP_ID || '',
-    dialogUrl: (env.META_DIALOG_URL || 'https://www.facebook.com').replace(/\/+$/, ''),
+    dialogUrl: env.META_DIALOG_URL ? env.META_DIALOG_URL.replace(/\/+$/, '') : undefined,
   };
 }

@@ -57,16 +57,28 @@ export class RelayApi {
     return this.register();
   }
 
-  /** POST /v1/installs: a new identity. Events from before it are not ours, so the cursor resets. */
-  async register(): Promise<string> {
+  /**
+   * POST /v1/installs: a new identity. Events from before it are not ours, so the cursor resets.
+   * Concurrent callers (stream + a login) share one registration, or they would each get an id.
+   */
+  register(): Promise<string> {
+    this.registering ??= this.registerOnce().finally(() => (this.registering = null));
+    return this.registering;
+  }
+
+  private registering: Promise<string> | null = null;
+
+  private async registerOnce(): Promise<string> {
     const res = await this.send('POST', '/v1/installs', { client: this.deps.client }, null);
     const body = registerResponse.parse(res);
-    await this.deps.tokens.set(keychainAccounts.relayInstall, body.token);
+    // The bearer is `<installId>.<secret>` (shared/relay-protocol.ts); kept whole in the keychain.
+    const bearer = `${body.installId}.${body.token}`;
+    await this.deps.tokens.set(keychainAccounts.relayInstall, bearer);
     this.deps.db.transaction(() => {
       kvSet(this.deps.db, kvKeys.installId, body.installId);
       this.deps.db.prepare('DELETE FROM kv WHERE key = ?').run(kvKeys.relayCursor);
     })();
-    return body.token;
+    return bearer;
   }
 
   /** Registers again after a 401 (the relay lost or revoked us) and tells the owner of bindings. */

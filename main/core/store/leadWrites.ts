@@ -31,31 +31,30 @@ export type LeadUpsert = (lead: NormalisedLead, pageId: string, now: number) => 
  */
 export function prepareLeadUpsert(db: Db): LeadUpsert {
   const stateOf = db.prepare('SELECT state FROM leads WHERE id = ?').pluck();
-  const upsert = db.prepare(
+  // Insert or update chosen by the state lookup, not ON CONFLICT DO UPDATE: an upsert's conflict
+  // policy overrides the OR IGNORE inside the search triggers of migration 0004 (SQLite applies the
+  // outer statement's policy to trigger programs), which then fail on lead_search_ids.
+  const insert = db.prepare(
     `INSERT INTO leads (id, page_id, form_id, created_time, received_at, updated_at, state, platform,
        is_organic, ad_id, ad_name, adset_id, adset_name, campaign_id, campaign_name, full_name, email,
        phone, company, city, answers, fetch_attempts, next_fetch_at, fetch_error)
      VALUES (@id, @pageId, @formId, @createdTime, @now, @now, 'complete', @platform, @isOrganic, @adId,
        @adName, @adsetId, @adsetName, @campaignId, @campaignName, @fullName, @email, @phone, @company,
-       @city, @answers, 0, NULL, NULL)
-     ON CONFLICT(id) DO UPDATE SET
-       form_id = excluded.form_id, created_time = excluded.created_time, updated_at = excluded.updated_at,
-       state = 'complete', platform = excluded.platform, is_organic = excluded.is_organic,
-       ad_id = excluded.ad_id, ad_name = excluded.ad_name, adset_id = excluded.adset_id,
-       adset_name = excluded.adset_name, campaign_id = excluded.campaign_id,
-       campaign_name = excluded.campaign_name, full_name = excluded.full_name, email = excluded.email,
-       phone = excluded.phone, company = excluded.company, city = excluded.city,
-       answers = excluded.answers, fetch_attempts = 0, next_fetch_at = NULL, fetch_error = NULL`,
+       @city, @answers, 0, NULL, NULL)`,
+  );
+  const update = db.prepare(
+    `UPDATE leads SET form_id = @formId, created_time = @createdTime, updated_at = @now, state = 'complete',
+       platform = @platform, is_organic = @isOrganic, ad_id = @adId, ad_name = @adName, adset_id = @adsetId,
+       adset_name = @adsetName, campaign_id = @campaignId, campaign_name = @campaignName,
+       full_name = @fullName, email = @email, phone = @phone, company = @company, city = @city,
+       answers = @answers, fetch_attempts = 0, next_fetch_at = NULL, fetch_error = NULL
+     WHERE id = @id`,
   );
   return (lead, pageId, now) => {
     const before = stateOf.get(lead.id) as string | undefined;
-    upsert.run({
-      ...lead,
-      pageId,
-      now,
-      isOrganic: lead.isOrganic ? 1 : 0,
-      answers: JSON.stringify(lead.answers),
-    });
+    const row = { ...lead, pageId, now, isOrganic: lead.isOrganic ? 1 : 0, answers: JSON.stringify(lead.answers) };
+    if (before === undefined) insert.run(row);
+    else update.run(row);
     return before === undefined ? 'new' : before === 'complete' ? 'updated' : 'completed';
   };
 }

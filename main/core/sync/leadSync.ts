@@ -127,7 +127,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
 
   const login = new FacebookLogin({
     relay, openExternal: deps.openExternal, appId: deps.config.metaAppId, graphVersion: deps.config.graphVersion,
-    dialogUrl: deps.config.dialogUrl ?? 'https://www.facebook.com',
+    dialogUrl: deps.config.dialogUrl ?? process.env.META_DIALOG_URL ?? 'https://www.facebook.com',
     pollMs: tuning.oauthPollMs, timeoutMs: tuning.oauthTimeoutMs, now: () => clock.now(),
   });
 
