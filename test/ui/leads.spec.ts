@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { expect, openApp, shot, test } from './fixture';
+import { sampleLeads, seedLeads } from './seed';
+
+test.use({ stackOptions: { offline: true } });
+
+/** RFC 4180 parser, small and strict enough to prove the export is well-formed. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else field += c;
+  }
+  if (quoted) throw new Error('unterminated quote');
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+test.beforeEach(async ({ stack }) => {
+  seedLeads(stack.core.db, sampleLeads());
+});
+
+test('search finds a lead by a phone fragment and by a custom answer', async ({ page, stack }) => {
+  await openApp(page, stack, 'leads');
+  const search = page.getByRole('searchbox', { name: 'Search leads' });
+  await search.fill('550142');
+  await expect(page.getByTestId('leads-count')).toHaveText('1 lead');
+  await expect(page.getByRole('row', { name: /Amelia Hart/ })).toBeVisible();
+  await search.fill('marathon');
+  await expect(page.getByTestId('leads-count')).toHaveText('1 lead');
+  await expect(page.getByRole('row', { name: /محمد العلي/ })).toBeVisible();
+  await search.fill('no such person anywhere');
+  await expect(page.getByTestId('leads-empty')).toHaveText('No leads match these filters.');
+});
+
+test('filters combine', async ({ page, stack }) => {
+  await openApp(page, stack, 'leads');
+  await page.getByRole('combobox', { name: 'Platform' }).selectOption('instagram');
+  await expect(page.getByTestId('leads-count')).toHaveText('2 leads');
+  await page.getByRole('combobox', { name: 'Tag' }).selectOption('vip');
+  await expect(page.getByTestId('leads-count')).toHaveText('2 leads');
+  await page.getByRole('combobox', { name: 'Page' }).selectOption({ label: 'Harbour Fitness' });
+  await expect(page.getByTestId('leads-count')).toHaveText('1 lead');
+  await expect(page.getByRole('row', { name: /محمد العلي/ })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Platform' }).selectOption('facebook');
+  await expect(page.getByTestId('leads-empty')).toBeVisible();
+  await shot(page, 'leads-filtered-empty');
+});
+
+test('a status change persists across a restart of the app', async ({ page, stack }) => {
+  await openApp(page, stack, 'lead/9006');
+  const detail = page.getByTestId('lead-detail');
+  await detail.getByRole('button', { name: 'won' }).click();
+  await expect(detail.getByTestId('lead-status')).toHaveText('Status: won');
+  await expect(detail.getByText('Stage: new → won')).toBeVisible();
+  await stack.restart();
+  await openApp(page, stack, 'lead/9006');
+  await expect(page.getByTestId('lead-detail').getByTestId('lead-status')).toHaveText('Status: won');
+  await expect(page.getByRole('row', { name: /Lucas Ferreira/ })).toContainText('won');
+});
+
+test('export of the current view produces a valid CSV the owner can download', async ({ page, stack }) => {
+  await openApp(page, stack, 'leads');
+  await page.getByRole('combobox', { name: 'Page' }).selectOption({ label: 'Sunrise Dental' });
+  await expect(page.getByTestId('leads-count')).toHaveText('4 leads');
+  await page.getByRole('button', { name: 'Export view as CSV' }).click();
+  const status = page.getByTestId('export-status').first();
+  await expect(status).toContainText('Exported 4 leads');
+  const [download] = await Promise.all([page.waitForEvent('download'), status.getByRole('link').click()]);
+  const text = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+  const rows = parseCsv(text);
+  expect(rows[0]).toEqual(['id', 'created_time', 'page', 'form', 'platform', 'name', 'email', 'phone', 'company', 'city', 'status', 'tags', 'first_contact_at', 'follow_up_at', 'notes', 'answers']);
+  expect(rows).toHaveLength(5);
+  expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);
+  expect(rows.map((r) => r[5]).slice(1).sort()).toEqual(['Amelia Hart', 'Lucas Ferreira', 'Søren Kierkegård', '山田 花子']);
+  expect(rows.find((r) => r[0] === '9001')?.[7]).toBe('+1 (415) 555-0142');
+});
+
+test('keyboard-only triage of three leads', async ({ page, stack }) => {
+  await openApp(page, stack, 'leads');
+  await expect(page.getByTestId('leads-count')).toHaveText('6 leads');
+  const row = (name: RegExp) => page.getByRole('row', { name });
+  // Lead 1: straight to stage 2 (contacted).
+  await page.keyboard.press('2');
+  await expect(row(/Amelia Hart/)).toContainText('contacted');
+  // Lead 2: next, then qualified.
+  await page.keyboard.press('j');
+  await page.keyboard.press('3');
+  await expect(row(/Søren Kierkegård/)).toContainText('qualified');
+  // Lead 4: skip one, open it, mark it won, close it.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('j');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lead-detail').getByRole('heading', { name: 'محمد العلي' })).toBeVisible();
+  await page.keyboard.press('4');
+  await expect(page.getByTestId('lead-detail').getByTestId('lead-status')).toHaveText('Status: won');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('lead-detail')).toHaveCount(0);
+  // '/' jumps to search; '?' lists the shortcuts.
+  await page.keyboard.press('/');
+  await expect(page.getByRole('searchbox', { name: 'Search leads' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Move the lead');
+  await shot(page, 'help-overlay');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  const statuses = stack.core.db.prepare("SELECT id, status FROM leads WHERE id IN ('9001','9002','9004') ORDER BY id").all();
+  expect(statuses).toEqual([
+    { id: '9001', status: 'contacted' },
+    { id: '9002', status: 'qualified' },
+    { id: '9004', status: 'won' },
+  ]);
+});
