@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { clientFrame, type ServerFrame } from '../shared/relay-protocol';
+import { clientFrame, relayCloseCodes, type ServerFrame } from '../shared/relay-protocol';
 import type { EventLog } from './eventLog';
 import type { InstallRegistry } from './installs';
 import type { Metrics } from './metrics';
@@ -150,7 +150,13 @@ export class Session {
 
   close(code: 'bad_frame' | 'session_expired' | 'shutting_down' | 'replaced', message: string): void {
     if (code !== 'replaced') this.send({ type: 'error', code, message });
-    this.ws.close(code === 'shutting_down' ? 1001 : 4000 + ['bad_frame', 'session_expired', 'replaced'].indexOf(code), code);
+    const closeCode = {
+      bad_frame: relayCloseCodes.badFrame,
+      session_expired: relayCloseCodes.sessionExpired,
+      shutting_down: relayCloseCodes.shuttingDown,
+      replaced: relayCloseCodes.replaced,
+    }[code];
+    this.ws.close(closeCode, code);
   }
 
   terminate(): void {

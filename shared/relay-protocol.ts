@@ -5,6 +5,7 @@
  *
  * Auth: the install opens `GET /v1/stream` with `Authorization: Bearer <installId>.<secret>`;
  * a wrong or unknown token gets HTTP 401 before the upgrade, so no event is ever sent to it.
+ * `registerResponse.token` is that whole credential (`<installId>.<secret>`): send `Bearer <token>`.
  */
 import { z } from 'zod';
 
@@ -18,7 +19,10 @@ export type RoutingKind = z.infer<typeof routingKindSchema>;
 // ---- desktop → relay ----
 export const helloFrame = z.object({
   type: z.literal('hello'),
-  /** Highest seq this install has committed; null on first connect. */
+  /**
+   * Highest seq this install has committed; null on first connect (the relay then resumes after
+   * the last seq it saw acked, so a client that lost its cursor is not sent acked events again).
+   */
   cursor: z.number().int().min(0).nullable(),
   /** Client software version, for logs and compatibility decisions. */
   client: z.string().max(64).optional(),
@@ -71,6 +75,19 @@ export const gapFrame = z.object({
 });
 
 export const relayErrorCodes = ['unauthorized', 'bad_frame', 'session_expired', 'shutting_down'] as const;
+/**
+ * WebSocket close codes the relay uses. 1001: relay shutting down (reconnect with backoff);
+ * 4000: a frame was not valid protocol; 4001: session expired; 4002: a newer connection of the same
+ * install replaced this one (do not fight it: the newer one is live). Heartbeat deaths are plain
+ * terminations (1006 on the client).
+ */
+export const relayCloseCodes = {
+  shuttingDown: 1001,
+  badFrame: 4000,
+  sessionExpired: 4001,
+  replaced: 4002,
+} as const;
+
 export const errorFrame = z.object({
   type: z.literal('error'),
   code: z.enum(relayErrorCodes),
@@ -99,6 +116,34 @@ export const bindRequest = z.object({
 });
 /** DELETE /v1/bindings (auth: install bearer). */
 export const unbindRequest = z.object({ kind: assetKindSchema, assetId: z.string().min(1).max(64) });
+/** Answer of POST and DELETE /v1/bindings (200). */
+export const bindResponse = z.object({ kind: assetKindSchema, assetId: z.string(), bound: z.boolean() });
+
+/**
+ * Every non-2xx JSON answer of the /v1 endpoints: `{error: {code, message}}`. Codes:
+ * invalid_input (400), too_large (413), unauthorized (401), forbidden (403: the token does not give
+ * access to the asset, or a wrong PKCE verifier), not_found (404), state_in_use (409),
+ * rate_limited (429, with Retry-After), graph_unavailable / exchange_failed (502: retry later),
+ * shutting_down (503), internal (500).
+ */
+export const relayHttpErrorCodes = [
+  'invalid_input',
+  'bad_request',
+  'too_large',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'state_in_use',
+  'rate_limited',
+  'graph_unavailable',
+  'exchange_failed',
+  'shutting_down',
+  'internal',
+] as const;
+export const relayHttpError = z.object({
+  error: z.object({ code: z.enum(relayHttpErrorCodes), message: z.string() }),
+});
 
 /**
  * OAuth broker. The desktop registers a login attempt (state + where Meta will redirect), opens

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { relayCloseCodes } from '../../shared/relay-protocol';
 import type { Relay, RelayOptions } from '../../relay/server';
 import { TestClient, bindDirect, leadgenBody, postWebhook, register, startRelay, tempDir } from './helpers';
 
@@ -229,17 +230,29 @@ describe('delivery', () => {
     await expect(TestClient.connect(relay.url, '')).rejects.toThrow('HTTP 401');
   });
 
-  it('a second connection of the same install replaces the first', async () => {
+  it('a second connection of the same install replaces the first (close 4002)', async () => {
     const [install] = await setup(1);
     const a = await TestClient.connect(relay.url, install!.bearer);
+    const aClosed = new Promise<number>((r) => a.ws.once('close', (code) => r(code)));
     a.hello(null);
     await roundTrip(a);
     // The id written twice (`Bearer <installId>.<token>`) names the same install.
     const b = await TestClient.connect(relay.url, `Bearer ${install!.installId}.${install!.token}`);
     b.hello(null);
-    await a.until(() => a.ws.readyState === a.ws.CLOSED, 'old socket closed');
+    expect(await aClosed).toBe(relayCloseCodes.replaced);
     expect(await postWebhook(relay.url, leadgenBody('page-1', 'lead-x'))).toBe(200);
     await b.until(() => b.events().length === 1, 'event on the new socket');
     await b.close();
+  });
+});
+
+describe('frames the relay refuses', () => {
+  it('closes with 4000 after an error frame when a client frame is not protocol', async () => {
+    const [install] = await setup(1);
+    const c = await TestClient.connect(relay.url, install!.bearer);
+    const closed = new Promise<number>((r) => c.ws.once('close', (code) => r(code)));
+    c.ws.send('{"type":"hello","cursor":-1}');
+    expect(await closed).toBe(relayCloseCodes.badFrame);
+    expect(c.frames.at(-1)).toMatchObject({ type: 'error', code: 'bad_frame' });
   });
 });
