@@ -133,6 +133,19 @@ export function createConversions(deps: ConversionsDeps) {
           }, 250);
         }),
       );
+      // The owner reconnected Facebook: events paused on a refused or missing token go now.
+      const resumeAfterReconnect = () => {
+        if (reauthMessage === null) return;
+        sender.forgetRefusedTokens();
+        reauthMessage = null;
+        db.prepare("UPDATE capi_events SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?").run(
+          clock.now(),
+          clock.now(),
+        );
+        void wake();
+      };
+      unsubscribe.push(events.on('accounts.changed', resumeAfterReconnect));
+      unsubscribe.push(events.on('pages.changed', resumeAfterReconnect));
       const loop = () => {
         timer = setTimeout(() => void wake().finally(() => !stopped && loop()), deps.intervalMs ?? 30_000);
       };

@@ -157,9 +157,10 @@ function groupRows(rows: DueRow[], sharedAccount: string | null): Group[] {
   return [...groups.values()];
 }
 
-/** Meta's own words for the owner (GraphError keeps Meta's error.message), bounded for the log. */
+/** Meta's own words for the owner: its message plus the user-facing detail when it gives one. */
 function metaMessage(err: GraphError): string {
-  return err.message.slice(0, 500);
+  const text = err.userMessage && err.userMessage !== err.message ? `${err.message}: ${err.userMessage}` : err.message;
+  return text.slice(0, 500);
 }
 
 /** Tokens are never stored; a hash is enough to notice the owner reconnected with a new one. */

@@ -33,6 +33,8 @@ export class GraphError extends Error {
   /** Milliseconds to wait before trying again, from usage headers when Meta gave them. */
   readonly retryAfterMs: number | null;
   readonly fbtraceId: string | null;
+  /** Meta's explanation for people (error_user_msg), e.g. which event of a CAPI batch was invalid. */
+  readonly userMessage: string | null;
 
   constructor(opts: {
     status: number;
@@ -46,6 +48,7 @@ export class GraphError extends Error {
     this.code = opts.body?.code ?? null;
     this.subcode = opts.body?.error_subcode ?? null;
     this.fbtraceId = opts.body?.fbtrace_id ?? null;
+    this.userMessage = opts.body?.error_user_msg ?? null;
     this.retryAfterMs = opts.retryAfterMs ?? null;
     this.action = classify(opts.status, this.code);
   }
