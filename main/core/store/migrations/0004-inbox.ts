@@ -56,16 +56,20 @@ export const m0004: Migration = {
       coalesce(${row}.company, ''), coalesce(${row}.city, ''),
       coalesce((SELECT group_concat(j.value, ' ') FROM json_tree(CASE WHEN json_valid(${row}.answers) THEN ${row}.answers ELSE '[]' END) j
                  WHERE j.type = 'text' AND j.key IS NOT 'key'), '')`;
+    // No OR IGNORE / OR REPLACE in the trigger bodies: SQLite applies the *outer* statement's
+    // conflict policy to trigger programs, so an upsert (ON CONFLICT DO UPDATE) or INSERT OR REPLACE
+    // on leads would turn them into hard failures. Plain guarded statements behave the same under
+    // any outer policy.
+    const reindex = (row: string) => `
+        INSERT INTO lead_search_ids(lead_id) SELECT ${row}.id
+          WHERE NOT EXISTS (SELECT 1 FROM lead_search_ids WHERE lead_id = ${row}.id);
+        DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = ${row}.id);
+        INSERT INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
+          VALUES ((SELECT doc FROM lead_search_ids WHERE lead_id = ${row}.id), ${values(row)});`;
     db.exec(`
-      CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN
-        INSERT OR IGNORE INTO lead_search_ids(lead_id) VALUES (new.id);
-        INSERT OR REPLACE INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
-          VALUES ((SELECT doc FROM lead_search_ids WHERE lead_id = new.id), ${values('new')});
+      CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN ${reindex('new')}
       END;
-      CREATE TRIGGER leads_search_update AFTER UPDATE OF full_name, email, phone, company, city, answers ON leads BEGIN
-        INSERT OR IGNORE INTO lead_search_ids(lead_id) VALUES (new.id);
-        INSERT OR REPLACE INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
-          VALUES ((SELECT doc FROM lead_search_ids WHERE lead_id = new.id), ${values('new')});
+      CREATE TRIGGER leads_search_update AFTER UPDATE OF full_name, email, phone, company, city, answers ON leads BEGIN ${reindex('new')}
       END;
       CREATE TRIGGER leads_search_delete AFTER DELETE ON leads BEGIN
         DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = old.id);

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, openDatabase } from '../../main/core/store/db';
+import { migrations } from '../../main/core/store/migrations/index';
+
+const dirs: string[] = [];
+const tempFile = () => {
+  const d = mkdtempSync(join(tmpdir(), 'inbox-mig-'));
+  dirs.push(d);
+  return join(d, 'lead-inbox.sqlite');
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const insertLead = (db: Database.Database, id: string, name: string, phone: string, verb = 'INSERT') =>
+  db
+    .prepare(
+      `${verb} INTO leads(id, page_id, created_time, received_at, updated_at, state, full_name, phone, answers)
+       VALUES (?, 'p', 1, 1, 1, 'complete', ?, ?, '[{"key":"q","label":"Project","values":["Loft conversion"]}]')`,
+    )
+    .run(id, name, phone);
+const search = (db: Database.Database, q: string) =>
+  db
+    .prepare(`SELECT s.lead_id FROM leads_fts JOIN lead_search_ids s ON s.doc = leads_fts.rowid WHERE leads_fts MATCH ? ORDER BY 1`)
+    .pluck()
+    .all(q);
+
+describe('migration 0004 (inbox search)', () => {
+  it('indexes leads that existed before it ran', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    const before = migrations.filter((m) => m.version < 4);
+    for (const m of before) m.up(old);
+    old.pragma(`user_version = ${before.at(-1)!.version}`);
+    insertLead(old, 'a1', 'Zoë Öztürk', '+44 20 7946 0958');
+    old.close();
+    const db = openDatabase(file);
+    migrate(db);
+    expect(search(db, '"79460"')).toEqual(['a1']);
+    expect(search(db, '"loft"')).toEqual(['a1']);
+    db.close();
+  });
+
+  it('stays right under every write style the sync may use (insert, upsert, replace, update, delete)', () => {
+    const db = openDatabase(tempFile());
+    insertLead(db, 'b1', 'Ana Lima', '+55 11 4000 1234');
+    db.prepare(
+      `INSERT INTO leads(id, page_id, created_time, received_at, updated_at, state, full_name)
+       VALUES ('b1', 'p', 1, 1, 1, 'complete', 'Ana Souza')
+       ON CONFLICT(id) DO UPDATE SET full_name = excluded.full_name`,
+    ).run();
+    expect(search(db, '"souza"')).toEqual(['b1']);
+    expect(search(db, '"lima"')).toEqual([]);
+    insertLead(db, 'b1', 'Ana Costa', '+55 11 4000 9999', 'INSERT OR REPLACE');
+    expect(search(db, '"costa"')).toEqual(['b1']);
+    expect(search(db, '"souza"')).toEqual([]);
+    db.prepare(`UPDATE leads SET phone = '+1 212 555 0000' WHERE id = 'b1'`).run();
+    expect(search(db, '"2125550"')).toEqual(['b1']);
+    expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(1);
+    db.prepare(`DELETE FROM leads WHERE id = 'b1'`).run();
+    expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM lead_search_ids').pluck().get()).toBe(0);
+    db.close();
+  });
+});
