@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { handleInstallApi, handleOAuthCallback, handleRegister, type ApiDeps } from './api';
 import { BindingIndex } from './bindings';
 import { openRelayDb } from './db';
+import { handleDeauthorize } from './deauth';
 import { EventLog } from './eventLog';
 import { sendError, sendJson, sendText, clientIp } from './http';
 import { InstallRegistry } from './installs';
@@ -115,6 +116,10 @@ export async function createRelay(opts: RelayOptions): Promise<Relay> {
     }
     if (path === '/metrics') return sendText(res, 200, collectMetrics(db, metrics, installs, stream, eventLog, now()), 'text/plain; version=0.0.4');
     if (closing) return sendError(res, 503, 'shutting_down', 'The relay is restarting; retry.');
+    if (path === '/webhooks/meta/deauthorize' && method === 'POST') {
+      if (limited(webhookLimiter, req, res)) return;
+      return handleDeauthorize(req, res, webhookDeps);
+    }
     if (path === '/webhooks/meta') {
       if (limited(webhookLimiter, req, res)) return;
       if (method === 'GET') return handleVerification(url, res, webhookDeps);

@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TestClient, register } from './helpers';
+import { APP_SECRET, TestClient, register } from './helpers';
 import { startSimAndRelay, type SimAndRelay } from './simFixture';
 
 let env: SimAndRelay;
@@ -125,5 +126,38 @@ describe('bindings: proof of access through the Graph API', () => {
     const other = control.createPage({ instagram: true });
     const foreign = await bind(install.bearer, { kind: 'instagram', assetId: other.instagramId, accessToken: page.accessToken });
     expect(foreign.status).toBe(403);
+  });
+});
+
+describe('Deauthorize Callback (signed_request)', () => {
+  const signedRequest = (payload: object, secret: string) => {
+    const p = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    return `${createHmac('sha256', secret).update(p).digest('base64url')}.${p}`;
+  };
+  const postDeauth = async (signed: string) =>
+    (
+      await fetch(`${env.relay.url}/webhooks/meta/deauthorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ signed_request: signed }).toString(),
+      })
+    ).status;
+
+  it('a signed deauthorisation reaches the user’s installs and unbinds their pages; a forged one is refused', async () => {
+    const { control } = env.sim;
+    const owner = control.createUser();
+    const page = control.createPage({ userId: owner.id });
+    const install = await register(env.relay.url);
+    await bind(install.bearer, { kind: 'page', assetId: page.id, accessToken: page.accessToken });
+    const client = await TestClient.connect(env.relay.url, install.bearer);
+    client.hello(null);
+    const payload = { algorithm: 'HMAC-SHA256', issued_at: 1732430000, user_id: owner.id };
+    expect(await postDeauth(signedRequest(payload, 'not-the-secret'))).toBe(401);
+    expect(await postDeauth(signedRequest(payload, APP_SECRET))).toBe(200);
+    await client.until(() => client.events().some((e) => e.kind === 'permissions'), 'deauth event');
+    control.createLead({ pageId: page.id });
+    await settle(client);
+    expect(client.events().map((e) => e.kind)).toEqual(['permissions']);
+    await client.close();
   });
 });
