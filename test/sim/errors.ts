@@ -140,3 +140,11 @@ export function completeError(partial: Partial<MetaErrorBody> & { code: number }
   if (partial.error_data !== undefined) body.error_data = partial.error_data;
   return { status, body };
 }
+
+let traceCounter = 0;
+export function traceId(): string {
+  traceCounter++;
+  // Meta's fbtrace_id is an opaque 11-character token; ours is a scrambled counter.
+  const n = Math.imul(traceCounter, 0x9e3779b1) >>> 0;
+  return 'A' + n.toString(36).padStart(7, 'x') + 'Sim' + (traceCounter % 36).toString(36);
+}

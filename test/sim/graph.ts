@@ -1,6 +1,6 @@
 import { validateToken } from './auth';
 import { kindOf, type GraphRoute, type SimContext } from './context';
-import { fail, GraphFail, type MetaErrorBody } from './errors';
+import { fail, GraphFail, traceId, type MetaErrorBody } from './errors';
 import { faultResponse } from './faults';
 import { FieldsSyntaxError } from './fields';
 import type { Req, Reply } from './http';
@@ -86,19 +86,13 @@ async function route(sim: SimContext, req: Req): Promise<{ reply: Reply; token: 
   return { reply: await found.handle({ sim, req, token, id, kind, edge }), token };
 }
 
+export { traceId };
+
 export function errorReply(status: number, body: MetaErrorBody, headers: Record<string, string> = {}): Reply {
   const full = { ...body, fbtrace_id: body.fbtrace_id ?? traceId() };
   const h = { ...headers };
   if (body.code === 190) h['www-authenticate'] = `OAuth "Facebook Platform" "invalid_token" "${body.message.replace(/"/g, "'")}"`;
   return { status, json: { error: full }, headers: h };
-}
-
-let traceCounter = 0;
-export function traceId(): string {
-  traceCounter++;
-  // Meta's fbtrace_id is an opaque 11-character token; ours is a scrambled counter.
-  const n = Math.imul(traceCounter, 0x9e3779b1) >>> 0;
-  return 'A' + n.toString(36).padStart(7, 'x') + 'Sim' + (traceCounter % 36).toString(36);
 }
 
 /** Page and system-user calls count under BUC limits, user/app calls under platform limits (§6). */

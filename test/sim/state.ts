@@ -19,21 +19,21 @@ import type {
 
 /** Id shapes close to Meta's: fixed-width digit strings (so string order = creation order). */
 const idShapes = {
-  user: ['10', 15],
-  page: ['11', 13],
-  form: ['12', 13],
-  lead: ['13', 14],
+  user: ['100', 12],
+  page: ['101', 12],
+  form: ['102', 12],
+  lead: ['103', 13],
   ad: ['238', 14],
   psid: ['24', 14],
   igsid: ['17', 15],
   igAccount: ['178414', 11],
-  waba: ['10', 13],
-  phone: ['11', 13],
-  template: ['15', 13],
-  media: ['16', 13],
-  dataset: ['19', 13],
+  waba: ['104', 12],
+  phone: ['105', 12],
+  template: ['106', 12],
+  media: ['107', 12],
+  dataset: ['108', 12],
+  question: ['109', 12],
   conversation: ['', 15],
-  question: ['14', 13],
 } as const;
 export type IdKind = keyof typeof idShapes;
 
