@@ -7,11 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import keytar from 'keytar';
 import { createCore, type Core } from '../../main/core/app';
 import { configFromEnv, type CoreConfig } from '../../main/core/config';
 import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStore';
 import { createFileLogger } from '../../main/core/log/fileLogger';
 import { createHostNotifier } from '../../main/host/notifier';
+import type { CoreTuning } from '../../main/core/tuning';
 import { startHost, type Host } from '../../main/host/server';
 import { createRelay, type Relay } from '../../relay/server';
 import { silentLogger } from '../../relay/logger';
@@ -35,12 +37,24 @@ export interface Stack {
   host: Host;
   /** Opened URLs the core asked the owner's browser to open (OAuth), answered by fetching them. */
   opened: string[];
+  /** Connects Facebook through the simulated login and enables every page the owner has. */
+  connect(): Promise<void>;
   /** Stops host + core and starts them again on the same data folder (sim and relay keep running). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-const keychainService = `Lead Inbox UI test ${process.pid}`;
+const keychainService = `Lead Inbox UI test ${process.pid} ${Math.random().toString(36).slice(2, 8)}`;
+
+/** Short backoffs so retry paths run in milliseconds (same values as test/core). */
+const tuning: Partial<CoreTuning> = {
+  fetchBackoff: { baseMs: 20, maxMs: 200 },
+  syncBackoff: { baseMs: 10, maxMs: 100 },
+  relayBackoff: { baseMs: 20, maxMs: 300 },
+  oauthPollMs: 20,
+  oauthTimeoutMs: 5_000,
+  relayHeartbeatMs: 1_000,
+};
 
 async function startDesktop(config: CoreConfig, opened: string[]): Promise<{ core: Core; host: Host }> {
   const logger = createFileLogger({ dir: join(config.dataDir, 'logs') });
@@ -55,6 +69,7 @@ async function startDesktop(config: CoreConfig, opened: string[]): Promise<{ cor
       void fetch(url, { redirect: 'follow' }).catch(() => {});
     },
     logger,
+    tuning,
   });
   await core.start();
   const host = await startHost({ core, port: 0, staticDir: 'dist/renderer', exportsDir: join(config.dataDir, 'exports') });
@@ -84,9 +99,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     graphApiUrl: sim?.url ?? 'http://127.0.0.1:9',
     relayUrl: relay?.url ?? null,
     metaAppId: sim?.appId ?? '1234567890123456',
+    // The simulator's login dialog stands in for www.facebook.com.
+    dialogUrl: sim?.url,
   };
-  // The simulator's login dialog stands in for www.facebook.com (read by the auth module).
-  if (sim) process.env.META_DIALOG_URL = sim.url;
   const opened: string[] = [];
   let desktop = await startDesktop(config, opened);
 
@@ -101,6 +116,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       return desktop.host;
     },
     opened,
+    async connect() {
+      const call = async (method: string, input: unknown = {}) => {
+        const r = await desktop.core.dispatch(method, input);
+        if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+        return r.value as never;
+      };
+      const login = (await call('auth.connectFacebook')) as { outcome: string };
+      if (login.outcome !== 'connected') throw new Error(`Facebook login ended: ${login.outcome}`);
+      const { pages } = (await call('pages.list')) as { pages: { id: string }[] };
+      for (const p of pages) await call('pages.setEnabled', { pageId: p.id, enabled: true });
+    },
     async restart() {
       await desktop.host.close();
       await desktop.core.stop();
@@ -111,6 +137,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await desktop.core.stop();
       await relay?.close();
       await sim?.close();
+      for (const c of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, c.account);
       rmSync(root, { recursive: true, force: true });
     },
   };

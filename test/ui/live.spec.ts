@@ -1,0 +1,39 @@
+import { expect, notificationsShown, openApp, shot, test } from './fixture';
+
+/**
+ * The first lead, end to end, as the owner sees it: a lead submitted on "Facebook" (the simulator)
+ * is signed and delivered to the relay, streamed to the core, fetched from the Graph API, stored,
+ * and appears in the open window without a reload, with a notification that opens it.
+ */
+test('a lead created in the simulator appears on screen without a reload, with a notification', async ({ page, stack }) => {
+  const sim = stack.sim!;
+  const fbPage = sim.control.createPage({ name: 'Bakery Berlin', subscribed: false });
+  const form = sim.control.createForm({ pageId: fbPage.id, name: 'Cake orders' });
+  await stack.connect();
+  await openApp(page, stack, 'leads');
+  await expect(page.getByTestId('leads-empty')).toBeVisible();
+  const marker = await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = Math.random()));
+
+  const lead = sim.control.createLead({
+    formId: form.id,
+    fieldData: [
+      { name: 'full_name', values: ['Jana Müller'] },
+      { name: 'email', values: ['jana@example.de'] },
+      { name: 'phone_number', values: ['030 1234567'] },
+    ],
+  });
+
+  const row = page.getByRole('row', { name: /Jana Müller/ });
+  await expect(row).toBeVisible({ timeout: 15_000 });
+  await expect(row).toHaveClass(/fresh/);
+  await expect(page.getByTestId('leads-count')).toHaveText('1 lead');
+  // Same document: nothing reloaded the page.
+  expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(marker);
+  await expect.poll(async () => (await notificationsShown(page)).map((n) => n.title)).toContain('New lead: Jana Müller');
+  await shot(page, 'live-lead');
+
+  // Opening the lead from its route (what the notification click does) shows its detail.
+  await page.evaluate((id) => (location.hash = `#/lead/${id}`), lead.id);
+  await expect(page.getByTestId('lead-detail').getByRole('heading', { name: 'Jana Müller' })).toBeVisible();
+  await expect(page.getByTestId('lead-detail').getByText('Cake orders', { exact: true }).first()).toBeVisible();
+});
