@@ -181,7 +181,7 @@ describe('conversion feedback to Meta (simulator)', () => {
     const [bad] = env.conversions.handlers['conversions.forLead']({ leadId: '999' }).events;
     expect(bad).toMatchObject({ status: 'failed' });
     expect(bad!.lastError).toMatch(/lead_id 999 is not a valid lead ID/);
-    expect(env.conversions.handlers['conversions.getSettings']({}).health).toMatchObject({ sent: 2, failed: 1, pending: 0 });
+    expect(env.conversions.handlers['conversions.getSettings']().health).toMatchObject({ sent: 2, failed: 1, pending: 0 });
   });
 
   it('a revoked token pauses sending (reauth shown) until the owner reconnects', async () => {
@@ -190,7 +190,7 @@ describe('conversion feedback to Meta (simulator)', () => {
     env.sim.control.revokeToken({ userId: env.sim.control.ownerId(), subcode: 460 });
     env.setStatus([leadId], 'qualified');
     await env.conversions.runOnce();
-    expect(env.conversions.handlers['conversions.getSettings']({}).health.state).toBe('reauth_required');
+    expect(env.conversions.handlers['conversions.getSettings']().health.state).toBe('reauth_required');
     expect(env.conversions.handlers['conversions.forLead']({ leadId }).events[0]!.status).toBe('pending');
 
     env.clock.advance(20 * min);
@@ -204,7 +204,7 @@ describe('conversion feedback to Meta (simulator)', () => {
     env.clock.advance(20 * min);
     await env.conversions.runOnce();
     expect(env.received()).toHaveLength(1);
-    expect(env.conversions.handlers['conversions.getSettings']({}).health.state).toBe('ok');
+    expect(env.conversions.handlers['conversions.getSettings']().health.state).toBe('ok');
   });
 
   it('with the opt-in, hashed email and phone are added as Meta normalises them', async () => {

@@ -3,6 +3,7 @@ import { preview } from './json';
 import { insertMessage, type NewMessage, type StoredAttachment } from './messagesStore';
 import type { Changes } from './publish';
 import { noteMessage } from './threadsStore';
+import { recordOutboundContact } from '../speedToLead/firstContact';
 
 export interface RecordOptions {
   /** Count towards unread and notify (live inbound); backfilled history does neither. */
@@ -23,6 +24,7 @@ export function recordMessage(db: Db, changes: Changes, m: NewMessage, opts: Rec
     unread: inbound && opts.live,
     opensWindow: inbound && opts.opensWindow,
   });
+  if (m.direction === 'out' && m.status !== 'sending' && m.status !== 'failed') recordOutboundContact(db, m.threadId, m.sentAt); // speed to lead
   changes.message(m.threadId, id);
   if (inbound && opts.live) changes.newInbound(m.threadId);
   return id;
