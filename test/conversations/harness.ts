@@ -43,6 +43,8 @@ export interface HarnessOptions {
   dir?: string;
   tokenService?: string;
   clockStart?: number;
+  /** Use another clock (the simulator's), so windows agree on both sides. */
+  now?: () => number;
 }
 
 /** The conversations area over a real SQLite file, fed through the relay client's frame processor. */
@@ -55,7 +57,7 @@ export function createHarness(opts: HarnessOptions = {}): Harness {
   const events: Harness['events'] = [];
   const notifications: NotificationRequest[] = [];
   const warnings: string[] = [];
-  const clock = { t: opts.clockStart ?? T0, now: () => clock.t };
+  const clock = { t: opts.clockStart ?? T0, now: () => (opts.now ? opts.now() : clock.t) };
   const logger: Logger = {
     info: () => {},
     warn: (m) => warnings.push(m),

@@ -4,7 +4,6 @@ import type { Handlers } from '../api/dispatch';
 import type { GraphClient } from '../graph/client';
 import type { Clock, Logger, TokenStore } from '../ports';
 import type { Db } from '../store/db';
-import { backfillConversations } from './backfill';
 import { mergeContacts } from './contacts';
 import { leadsForContact, linkLead } from './leadLinks';
 import type { MediaCache } from './media';
@@ -31,7 +30,8 @@ export interface HandlerDeps {
 
 const templateTtlMs = 5 * 60_000;
 
-export function createThreadHandlers(deps: HandlerDeps): ThreadHandlers {
+/** Every threads.* method but backfill, which index.ts owns with its one-run-at-a-time guard. */
+export function createThreadHandlers(deps: HandlerDeps): Omit<ThreadHandlers, 'threads.backfill'> {
   const { db, clock } = deps;
   const templateCache = new Map<string, { at: number; templates: Template[] }>();
 
@@ -145,7 +145,6 @@ export function createThreadHandlers(deps: HandlerDeps): ThreadHandlers {
       deps.publish(changes);
       return { contactId: intoContactId, threads: moved };
     },
-    'threads.backfill': () => backfillConversations({ ...deps }),
     'threads.settings': () => readConversationSettings(db),
     'threads.updateSettings': (patch) => updateConversationSettings(db, patch),
   };

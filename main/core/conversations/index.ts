@@ -4,7 +4,7 @@ import type { GraphClient } from '../graph/client';
 import type { IngestRegistry } from '../ingest/registry';
 import type { Clock, Logger, Notifier, TokenStore } from '../ports';
 import type { Db } from '../store/db';
-import { backfillConversations } from './backfill';
+import { backfillConversations, type BackfillResult } from './backfill';
 import { createThreadHandlers, type ThreadHandlers } from './handlers';
 import { createMessagingHandler } from './ingestMessenger';
 import { createWhatsAppHandler } from './ingestWhatsApp';
@@ -75,10 +75,32 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
     dir: join(deps.dataDir, 'media'),
     capBytes: deps.mediaCapBytes,
   });
-  const handlers = createThreadHandlers({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, outbox, media, publish });
 
   const unsubscribe: (() => void)[] = [];
   let stopped = false;
+  let backfilling: Promise<unknown> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+  // One run at a time; a request during a run queues exactly one more (cursors make reruns cheap).
+  const backfill = (): Promise<BackfillResult> => {
+    if (backfilling) {
+      again = true;
+      return backfilling as Promise<BackfillResult>;
+    }
+    const run = backfillConversations({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, publish }).finally(() => {
+      backfilling = null;
+      if (again && !stopped) {
+        again = false;
+        void backfill().catch(() => undefined);
+      }
+    });
+    backfilling = run;
+    return run;
+  };
+  const handlers = {
+    ...createThreadHandlers({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, outbox, media, publish }),
+    'threads.backfill': () => backfill(),
+  } satisfies ThreadHandlers;
   return {
     handlers,
     outbox,
@@ -86,19 +108,29 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
       stopped = false;
       const onLead = ({ lead }: { lead: { id: string } }) => refreshLead(db, lead.id, clock.now());
       unsubscribe.push(deps.events.on('lead.received', onLead), deps.events.on('lead.updated', onLead));
+      if (deps.backfillOnStart !== false) {
+        // A page just enabled (or reconnected) gets its Messenger / Instagram history.
+        unsubscribe.push(
+          deps.events.on('pages.changed', () => {
+            if (timer) clearTimeout(timer);
+            timer = setTimeout(() => void backfill().catch((e: unknown) => logger.warn('conversation backfill failed', { error: String(e) })), 300);
+            timer.unref?.();
+          }),
+        );
+      }
       outbox.start();
       // Index leads for phone / email / name matching a batch at a time, yielding between batches.
       void (async () => {
         while (!stopped && sweepLeads(db, clock.now()) > 0) await new Promise((r) => setImmediate(r));
       })().catch((e: unknown) => logger.warn('lead index sweep failed', { error: String(e) }));
       if (deps.backfillOnStart !== false) {
-        void backfillConversations({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, publish }).catch(
-          (e: unknown) => logger.warn('conversation backfill failed', { error: String(e) }),
-        );
+        void backfill().catch((e: unknown) => logger.warn('conversation backfill failed', { error: String(e) }));
       }
     },
     async stop() {
       stopped = true;
+      if (timer) clearTimeout(timer);
+      await backfilling?.catch(() => undefined);
       for (const u of unsubscribe.splice(0)) u();
       await outbox.stop();
     },

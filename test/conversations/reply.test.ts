@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { removeDir } from './harness';
+import { createSimLink, type SimLink } from './simLink';
+
+const HOUR = 3_600_000;
+
+/** Replies through the simulator's Send API / Cloud API: windows, templates, failures, restarts. */
+describe('replies', () => {
+  let link: SimLink;
+  let pageId: string;
+  let phoneId: string;
+  beforeEach(async () => {
+    link = await createSimLink();
+    const c = link.sim.control;
+    const page = c.createPage({ name: 'Sunny Bakery', instagram: true });
+    pageId = page.id;
+    await link.h.tokens.set(`page:${page.id}`, page.accessToken);
+    link.h.db.prepare(`INSERT INTO pages(id, name, enabled, instagram_id) VALUES (?, ?, 1, ?)`).run(page.id, page.name, page.instagramId);
+    const wa = c.createWhatsApp({ phones: 1 });
+    phoneId = wa.phoneNumberIds[0]!;
+    await link.h.tokens.set(`whatsapp:${phoneId}`, wa.systemUserToken);
+  });
+  afterEach(async () => {
+    const dir = link.h.dir;
+    await link.close();
+    removeDir(dir);
+  });
+
+  const drain = () => link.h.conv.outbox.drain();
+  /** WhatsApp threads are keyed on the BSUID when Meta sends one, so look the thread up by list. */
+  const waThread = async () => (await link.h.call('threads.list', { channel: 'whatsapp' })).threads[0]!.id;
+
+  it('Messenger: RESPONSE inside 24 h, HUMAN_AGENT tag up to 7 days, refused after', async () => {
+    const { psid } = link.sim.control.inboundMessage({ pageId, text: 'Do you deliver?' });
+    await link.pump();
+    const threadId = `messenger:${pageId}:${psid}`;
+    const sending = await link.h.call('threads.send', { threadId, text: 'Yes, every day!' });
+    expect(sending).toMatchObject({ status: 'sending', direction: 'out', text: 'Yes, every day!' });
+    await drain();
+    await link.pump(); // the echo of our own reply must not duplicate it
+    let d = await link.h.call('threads.get', { threadId });
+    expect(d.messages.map((m) => [m.text, m.status])).toEqual([
+      ['Do you deliver?', 'received'],
+      ['Yes, every day!', 'sent'],
+    ]);
+    expect(link.sim.control.sent().at(-1)!.body).toMatchObject({ messaging_type: 'RESPONSE', message: { text: 'Yes, every day!' } });
+
+    link.sim.control.advanceTime(30 * HOUR);
+    d = await link.h.call('threads.get', { threadId });
+    expect(d.window.state).toBe('tag');
+    await link.h.call('threads.send', { threadId, text: 'Following up on your question' });
+    await drain();
+    expect(link.sim.control.sent().at(-1)!.body).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+
+    link.sim.control.advanceTime(7 * 24 * HOUR);
+    await expect(link.h.call('threads.send', { threadId, text: 'too late' })).rejects.toMatchObject({ code: 'not_allowed', message: expect.stringMatching(/7 days/) });
+    expect(link.sim.control.sent()).toHaveLength(2);
+  });
+
+  it('Messenger: a reply Meta refuses shows its error, and retry sends it once the cause is gone', async () => {
+    const { psid } = link.sim.control.inboundMessage({ pageId });
+    await link.pump();
+    const threadId = `messenger:${pageId}:${psid}`;
+    link.sim.control.injectFault({ match: { path: `${pageId}/messages` }, error: { code: 551, message: 'This person isn\'t available right now.' } });
+    const m = await link.h.call('threads.send', { threadId, text: 'Hello?' });
+    await drain();
+    let d = await link.h.call('threads.get', { threadId });
+    const failed = d.messages.find((x) => x.id === m.id)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/not available/);
+    expect(link.h.eventsOf('message.updated').some((e) => e.message.id === m.id && e.message.status === 'failed')).toBe(true);
+    await link.h.call('threads.retry', { messageId: m.id });
+    await drain();
+    d = await link.h.call('threads.get', { threadId });
+    expect(d.messages.find((x) => x.id === m.id)).toMatchObject({ status: 'sent', error: null });
+    expect(link.sim.control.sent().filter((s) => (s.body as { message: { text: string } }).message.text === 'Hello?')).toHaveLength(1);
+    await expect(link.h.call('threads.retry', { messageId: m.id })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('transient errors retry by themselves without the owner', async () => {
+    const { psid } = link.sim.control.inboundMessage({ pageId });
+    await link.pump();
+    link.sim.control.injectFault({ match: { path: `${pageId}/messages` }, error: { status: 503 } });
+    const m = await link.h.call('threads.send', { threadId: `messenger:${pageId}:${psid}`, text: 'Are you there?' });
+    await drain();
+    expect(link.h.db.prepare('SELECT attempts, last_error FROM outbox WHERE message_id = ?').get(Number(m.id))).toMatchObject({ attempts: 1 });
+    link.h.db.prepare('UPDATE outbox SET next_attempt_at = 0').run(); // skip the backoff wait
+    await drain();
+    expect((await link.h.call('threads.get', { threadId: `messenger:${pageId}:${psid}` })).messages.at(-1)!.status).toBe('sent');
+  });
+
+  it('WhatsApp: free text inside 24 h; outside only a template, with its parameters', async () => {
+    const { waId } = link.sim.control.whatsappInbound({ phoneNumberId: phoneId, name: 'Ana Lima', text: 'Is the flat free?' });
+    await link.pump();
+    const threadId = await waThread();
+    await link.h.call('threads.send', { threadId, text: 'Yes, from May.' });
+    await drain();
+    await link.settle();
+    let d = await link.h.call('threads.get', { threadId });
+    expect(d.messages.at(-1)).toMatchObject({ text: 'Yes, from May.', status: 'delivered' });
+
+    link.sim.control.advanceTime(25 * HOUR);
+    d = await link.h.call('threads.get', { threadId });
+    expect(d.window).toMatchObject({ state: 'template', reason: expect.stringMatching(/approved template/) });
+    await expect(link.h.call('threads.send', { threadId, text: 'free text' })).rejects.toMatchObject({ code: 'not_allowed' });
+    const { templates } = await link.h.call('threads.templates', { threadId });
+    expect(templates.map((t) => `${t.name}:${t.bodyParams}`)).toEqual(['hello_world:0', 'lead_follow_up:2', 'seguimiento:1']);
+    await expect(
+      link.h.call('threads.send', { threadId, template: { name: 'lead_follow_up', language: 'en_US', bodyParams: ['Ana'] } }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
+    const m = await link.h.call('threads.send', { threadId, template: { name: 'lead_follow_up', language: 'en_US', bodyParams: ['Ana', 'the flat'] } });
+    expect(m.text).toBe('Hi Ana, thanks for your interest in the flat. When is a good time to call?');
+    await drain();
+    await link.settle();
+    expect(link.sim.control.sent().at(-1)!.body).toMatchObject({
+      type: 'template',
+      to: waId,
+      template: { name: 'lead_follow_up', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: 'the flat' }] }] },
+    });
+    expect((await link.h.call('threads.get', { threadId })).messages.at(-1)).toMatchObject({ kind: 'template', status: 'delivered' });
+  });
+
+  it('WhatsApp: statuses never move backwards, and a failed status shows Meta\'s error', async () => {
+    link.sim.context.settings.whatsappAutoStatuses = false;
+    const { waId } = link.sim.control.whatsappInbound({ phoneNumberId: phoneId });
+    await link.pump();
+    const threadId = await waThread();
+    const a = await link.h.call('threads.send', { threadId, text: 'first' });
+    const b = await link.h.call('threads.send', { threadId, text: 'second' });
+    await drain();
+    const wamid = (id: string) => (link.h.db.prepare('SELECT meta_id FROM messages WHERE id = ?').get(Number(id)) as { meta_id: string }).meta_id;
+    // Out of order: read, then the late sent and delivered.
+    link.sim.control.whatsappStatus({ wamid: wamid(a.id), status: 'read' });
+    link.sim.control.whatsappStatus({ wamid: wamid(a.id), status: 'sent' });
+    link.sim.control.whatsappStatus({ wamid: wamid(a.id), status: 'delivered' });
+    link.sim.control.whatsappStatus({ wamid: wamid(b.id), status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable', details: 'Receiver is incapable of receiving this message' }] });
+    await link.pump();
+    const d = await link.h.call('threads.get', { threadId });
+    expect(d.messages.slice(1).map((m) => [m.text, m.status])).toEqual([
+      ['first', 'read'],
+      ['second', 'failed'],
+    ]);
+    expect(d.messages[2]!.error).toMatch(/Message undeliverable.*Receiver is incapable.*131026/);
+  });
+
+  it('a reply typed while offline survives closing the app and is sent exactly once after restart', async () => {
+    const { psid } = link.sim.control.inboundMessage({ pageId });
+    await link.pump();
+    const threadId = `messenger:${pageId}:${psid}`;
+    // The worker never started: the app closes with the reply still queued.
+    const m = await link.h.call('threads.send', { threadId, text: 'Typed just before closing' });
+    expect(link.sim.control.sent()).toHaveLength(0);
+    await link.reopen();
+    expect((await link.h.call('threads.get', { threadId })).messages.at(-1)).toMatchObject({ id: m.id, status: 'sending' });
+    await link.h.conv.start();
+    await drain();
+    await link.reopen(); // a second restart must not send it again
+    await link.h.conv.start();
+    await drain();
+    expect(link.sim.control.sent().map((s) => (s.body as { message: { text: string } }).message.text)).toEqual(['Typed just before closing']);
+    expect((await link.h.call('threads.get', { threadId })).messages.at(-1)).toMatchObject({ id: m.id, status: 'sent' });
+  });
+
+  it('WhatsApp: marks messages read when the owner opens the thread (setting), not when it is off', async () => {
+    const { waId, wamid } = link.sim.control.whatsappInbound({ phoneNumberId: phoneId });
+    await link.pump();
+    const threadId = await waThread();
+    await link.h.call('threads.markRead', { threadId });
+    await new Promise((r) => setTimeout(r, 100));
+    const reads = () => link.sim.control.calls({ path: `${phoneId}/messages`, method: 'POST' }).length;
+    expect(reads()).toBe(1);
+    expect(link.sim.control.sent()).toHaveLength(0); // a read receipt is not a message
+    void wamid;
+    await link.h.call('threads.updateSettings', { markReadOnOpen: false });
+    link.sim.control.whatsappInbound({ phoneNumberId: phoneId, from: waId });
+    await link.pump();
+    await link.h.call('threads.markRead', { threadId });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(reads()).toBe(1);
+    expect((await link.h.call('threads.get', { threadId })).thread.unreadCount).toBe(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { createSimulator, type Simulator } from '../sim/server';
+import type { RoutingKind } from '../../shared/relay-protocol';
+import { createHarness, type Harness } from './harness';
+
+/**
+ * The simulator as Meta, with its signed webhooks handed to the core's frame processor entry by
+ * entry (the relay hop is covered by the relay's own tests and the UI spec).
+ */
+export interface SimLink {
+  sim: Simulator;
+  h: Harness;
+  /** Feeds every webhook the simulator produced since the last pump. */
+  pump(): Promise<number>;
+  /** Waits for delayed webhooks (WhatsApp statuses come 20–60 ms after a send), then pumps. */
+  settle(ms?: number): Promise<number>;
+  reopen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const kinds: Record<string, RoutingKind> = { page: 'page', instagram: 'instagram', whatsapp_business_account: 'whatsapp' };
+
+export async function createSimLink(): Promise<SimLink> {
+  const sim = await createSimulator({ appSecret: 'conv-test-secret', webhookUrl: null, webhookRetryBaseMs: 5 });
+  let h = createHarness({ graphUrl: sim.url, now: () => sim.control.nowMs() });
+  let seen = 0;
+  const link: SimLink = {
+    sim,
+    get h() {
+      return h;
+    },
+    async pump() {
+      await sim.webhooksIdle();
+      const records = sim.deliveries().slice(seen);
+      seen += records.length;
+      let n = 0;
+      for (const r of records) {
+        const body = JSON.parse(r.body) as { object: string; entry: unknown[] };
+        const kind = kinds[body.object];
+        if (!kind) continue;
+        for (const entry of body.entry) {
+          h.feed(kind, entry, body.object);
+          n += 1;
+        }
+      }
+      return n;
+    },
+    async settle(ms = 120) {
+      await new Promise((r) => setTimeout(r, ms));
+      return link.pump();
+    },
+    async reopen() {
+      await h.close();
+      h = h.reopen();
+    },
+    async close() {
+      for (const account of await h.tokens.list()) await h.tokens.delete(account);
+      await h.close();
+      await sim.close();
+    },
+  };
+  return link;
+}
