@@ -52,11 +52,15 @@ export class LeadFetchWorker {
     this.wake();
   }
 
-  stop(): void {
+  /** Resolves once the pass in flight has finished, so the database can close under no one. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.current;
   }
+
+  private current: Promise<void> | null = null;
 
   /** New pending rows were committed (or a page reconnected): look now. */
   wake(): void {
@@ -71,7 +75,9 @@ export class LeadFetchWorker {
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pass(), Math.max(0, ms));
+    this.timer = setTimeout(() => {
+      this.current = this.pass();
+    }, Math.max(0, ms));
   }
 
   private async pass(): Promise<void> {
@@ -105,6 +111,7 @@ export class LeadFetchWorker {
     try {
       await this.deps.gate.wait();
       const raw = await this.deps.graph.get<GraphLead>(lead.id, token, { fields: leadFields });
+      if (this.stopped) return;
       const formId = raw.form_id ?? lead.form_id;
       if (formId && !getForm(db, formId)) await ensureForm(this.deps, formId, lead.page_id, token);
       const form = formId ? getForm(db, formId) : null;
@@ -121,6 +128,7 @@ export class LeadFetchWorker {
   }
 
   private onError(lead: DueLead, e: unknown): void {
+    if (this.stopped) return;
     const now = this.deps.clock.now();
     const problem = problemFromGraphError(e, 'this Page');
     if (!(e instanceof GraphError)) {

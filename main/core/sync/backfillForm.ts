@@ -45,6 +45,7 @@ export async function backfillForm(
     limit: tuning.pageSize,
   });
   while (next) {
+    if (ctx.stopping()) throw new Error('sync stopped: the app is closing');
     const url: string = next;
     const page = await withGraphRetry(() => ctx.graph.request<Paged<GraphLead>>({ path: url, token }), ctx.retry);
     const now = clock.now();

@@ -22,4 +22,6 @@ export interface SyncContext {
   retry: { gate: RateGate; backoff: BackoffOptions; maxAttempts: number };
   /** Meta app id, to find our entry in subscribed_apps. */
   appId: string;
+  /** True once the core is stopping: long syncs end between pages instead of writing on. */
+  stopping: () => boolean;
 }

@@ -61,10 +61,12 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   const relayUrl = () => settings().general.relayUrl ?? deps.config.relayUrl;
   const gate = new RateGate({ clock, maxPauseMs: tuning.rateLimitMaxPauseMs, defaultPauseMs: tuning.rateLimitDefaultPauseMs });
   const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion, onUsage: gate.onUsage });
+  let stopping = false;
   const ctx: SyncContext = {
     db, graph, tokens: deps.tokens, gate, events, notifier: deps.notifier, settings, clock, log, tuning,
     retry: { gate, backoff: tuning.syncBackoff, maxAttempts: tuning.syncMaxAttempts },
     appId: deps.config.metaAppId,
+    stopping: () => stopping,
   };
   const reconnectDeps = { db, events, notifier: deps.notifier, clock, settings };
   const onReauth = (target: { pageId?: string; accountId?: string }, problem: Problem) => {
@@ -149,10 +151,10 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
       sync.start();
     },
     async stop() {
-      sync.stop();
-      worker.stop();
+      stopping = true;
       login.cancel();
       await stream.stop();
+      await Promise.all([sync.stop(), worker.stop()]);
     },
     wake() {
       stream.nudge();

@@ -63,10 +63,12 @@ export class SyncEngine {
     this.schedule();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for syncs in flight (they end at their next page boundary). */
+  async stop(): Promise<void> {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await Promise.allSettled([...this.running.values(), this.cycle]);
   }
 
   /** Settings changed (period) or the machine woke: re-plan the next run. */
