@@ -122,7 +122,7 @@ describe('replies', () => {
 
   it('WhatsApp: statuses never move backwards, and a failed status shows Meta\'s error', async () => {
     link.sim.context.settings.whatsappAutoStatuses = false;
-    const { waId } = link.sim.control.whatsappInbound({ phoneNumberId: phoneId });
+    link.sim.control.whatsappInbound({ phoneNumberId: phoneId });
     await link.pump();
     const threadId = await waThread();
     const a = await link.h.call('threads.send', { threadId, text: 'first' });
@@ -162,7 +162,7 @@ describe('replies', () => {
   });
 
   it('WhatsApp: marks messages read when the owner opens the thread (setting), not when it is off', async () => {
-    const { waId, wamid } = link.sim.control.whatsappInbound({ phoneNumberId: phoneId });
+    const { waId } = link.sim.control.whatsappInbound({ phoneNumberId: phoneId });
     await link.pump();
     const threadId = await waThread();
     await link.h.call('threads.markRead', { threadId });
@@ -170,7 +170,6 @@ describe('replies', () => {
     const reads = () => link.sim.control.calls({ path: `${phoneId}/messages`, method: 'POST' }).length;
     expect(reads()).toBe(1);
     expect(link.sim.control.sent()).toHaveLength(0); // a read receipt is not a message
-    void wamid;
     await link.h.call('threads.updateSettings', { markReadOnOpen: false });
     link.sim.control.whatsappInbound({ phoneNumberId: phoneId, from: waId });
     await link.pump();
