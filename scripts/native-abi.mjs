@@ -1,0 +1,150 @@
+/**
+ * Which runtime the native modules (better-sqlite3, keytar) are built for, and how to switch.
+ * `npm install` builds them for Node, so tests run as installed; `npm start` and packaging need
+ * Electron's ABI. Rather than trust a marker, we read the compiled addon itself: a V8/NAN addon
+ * exports `node_register_module_v<ABI>` (ELF, Mach-O and PE all keep that name as plain text),
+ * a Node-API addon exports `napi_register_module_v1` and loads in both runtimes unchanged.
+ * The marker file .electron-abi only records the last switch, for people and for addons whose
+ * binary says nothing. Plain ESM JavaScript so `npm start` needs no TypeScript loader.
+ */
+/* global console */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import process from 'node:process';
+
+export const nativeModules = [
+  { name: 'better-sqlite3', binary: 'build/Release/better_sqlite3.node' },
+  { name: 'keytar', binary: 'build/Release/keytar.node' },
+];
+
+export const markerFile = '.electron-abi';
+
+/** @param {Buffer} bytes @returns {{kind:'abi', abi:number} | {kind:'napi'} | {kind:'unknown'}} */
+export function readBinaryAbi(bytes) {
+  const text = bytes.toString('latin1');
+  const match = /node_register_module_v(\d+)/.exec(text);
+  if (match) return { kind: 'abi', abi: Number(match[1]) };
+  if (text.includes('napi_register_module_v1')) return { kind: 'napi' };
+  return { kind: 'unknown' };
+}
+
+/** What each module's binary says, given the project root. */
+export function inspectModules(root) {
+  return nativeModules.map((m) => {
+    const file = join(root, 'node_modules', m.name, m.binary);
+    if (!existsSync(file)) return { ...m, file, state: { kind: 'missing' } };
+    return { ...m, file, state: readBinaryAbi(readFileSync(file)) };
+  });
+}
+
+/**
+ * Which modules must be rebuilt for `target` ({runtime:'node'|'electron', abi}). A Node-API
+ * module never needs it; a binary that names its ABI needs it when the ABI differs; a binary that
+ * says nothing falls back to the marker's runtime; a missing one is always rebuilt.
+ */
+export function modulesToRebuild(inspected, target, marker) {
+  return inspected
+    .filter(({ state }) => {
+      if (state.kind === 'missing') return true;
+      if (state.kind === 'napi') return false;
+      if (state.kind === 'abi') return state.abi !== target.abi;
+      return !marker || marker.runtime !== target.runtime;
+    })
+    .map((m) => m.name);
+}
+
+export function readMarker(root) {
+  try {
+    return JSON.parse(readFileSync(join(root, markerFile), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+export function writeMarker(root, target) {
+  const marker = {
+    runtime: target.runtime,
+    abi: target.abi,
+    version: target.version,
+    at: new Date().toISOString(),
+  };
+  writeFileSync(join(root, markerFile), `${JSON.stringify(marker, null, 2)}\n`);
+}
+
+/** Electron's version and module ABI from its npm package (no binary needed). */
+export function electronTarget(root) {
+  const dir = join(root, 'node_modules', 'electron');
+  const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+  let abi = Number.NaN;
+  if (existsSync(join(dir, 'abi_version')))
+    abi = Number(readFileSync(join(dir, 'abi_version'), 'utf8').trim());
+  if (!Number.isInteger(abi))
+    abi = Number(createRequire(join(root, 'package.json'))('node-abi').getAbi(version, 'electron'));
+  return { runtime: 'electron', abi, version };
+}
+
+export function nodeTarget() {
+  return { runtime: 'node', abi: Number(process.versions.modules), version: process.versions.node };
+}
+
+/**
+ * The Electron executable, or why there is none. The electron package's index.js throws when its
+ * download never happened and returns a path that may not exist when it was removed.
+ */
+export function electronBinary(root) {
+  try {
+    const path = createRequire(join(root, 'package.json'))('electron');
+    if (typeof path === 'string' && existsSync(path)) return { path };
+    return { path: null, reason: `the Electron binary is missing (${path})` };
+  } catch {
+    return { path: null, reason: 'the Electron binary is not installed (its download never ran)' };
+  }
+}
+
+/** Serialises switches: two `npm test`/`npm start` at once must not compile into the same folder. */
+export function withLock(root, fn) {
+  const lock = join(root, 'node_modules', '.lead-inbox-abi.lock');
+  const started = Date.now();
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A compile takes minutes at most; a lock older than 15 was left by a killed process.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 15 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - started > 15 * 60_000) throw new Error(`timed out waiting for ${lock}`);
+      Atomics.wait(pause, 0, 0, 500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Runs a command in the project root with inherited output; returns its exit status. */
+export function run(root, cmd, args, env = {}) {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+    shell: process.platform === 'win32',
+  });
+  return r.status ?? 1;
+}
+
+/** One line that says what each module is built for, e.g. "better-sqlite3: ABI 115, keytar: Node-API". */
+export function describeModules(inspected) {
+  return inspected
+    .map(
+      ({ name, state }) =>
+        `${name}: ${state.kind === 'abi' ? `ABI ${state.abi}` : state.kind === 'napi' ? 'Node-API' : state.kind}`,
+    )
+    .join(', ');
+}

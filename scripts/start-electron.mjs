@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: build, switch the native modules to Electron's ABI if needed, launch Electron.
+ * Without the Electron binary (an offline install skips its download) it says so in one line and
+ * exits non-zero; `npm run web` opens the same app in a browser instead.
+ */
+/* global console */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import process from 'node:process';
+import { electronBinary, run } from './native-abi.mjs';
+
+const root = join(import.meta.dirname, '..');
+const electron = electronBinary(root);
+if (!electron.path) {
+  console.error(
+    `Lead Inbox: cannot start the desktop app: ${electron.reason}; run "npm install" with network access, or "npm run web" to use the app in your browser.`,
+  );
+  process.exit(1);
+}
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+if (run(root, bin('tsx'), ['scripts/build.ts']) !== 0) process.exit(1);
+if (run(root, process.execPath, ['scripts/ensure-electron-abi.mjs']) !== 0) process.exit(1);
+
+const child = spawn(
+  electron.path,
+  [join(root, 'dist/electron/main.cjs'), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    // ELECTRON_RUN_AS_NODE in the parent shell would start plain Node instead of the app.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+  },
+);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

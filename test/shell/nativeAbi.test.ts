@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  electronBinary,
+  electronTarget,
+  inspectModules,
+  modulesToRebuild,
+  nodeTarget,
+  readBinaryAbi,
+} from '../../scripts/native-abi.mjs';
+
+/**
+ * The ABI switch between `npm test` (Node) and `npm start` (Electron) reads the compiled addons
+ * themselves. These tests use the real binaries npm installed, and byte-patched copies of them
+ * standing for "the same file after an Electron rebuild".
+ */
+const root = join(__dirname, '../..');
+const sqliteBinary = join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+const nodeAbi = Number(process.versions.modules);
+
+/** The same addon as if compiled for another ABI: the registration symbol names it. */
+function rebuiltFor(abi: number): Buffer {
+  const bytes = readFileSync(sqliteBinary);
+  const from = Buffer.from(`node_register_module_v${nodeAbi}`, 'latin1');
+  const to = Buffer.from(`node_register_module_v${abi}`, 'latin1');
+  expect(to.length).toBe(from.length);
+  let at = bytes.indexOf(from);
+  expect(at).toBeGreaterThan(0);
+  while (at !== -1) {
+    to.copy(bytes, at);
+    at = bytes.indexOf(from, at + 1);
+  }
+  return bytes;
+}
+
+describe('reading what an addon was built for', () => {
+  it('sees that the installed better-sqlite3 is built for this Node and keytar uses Node-API', () => {
+    const [sqlite, keytar] = inspectModules(root);
+    expect(sqlite!.state).toEqual({ kind: 'abi', abi: nodeAbi });
+    expect(keytar!.state).toEqual({ kind: 'napi' });
+  });
+
+  it('sees an Electron build of the same addon', () => {
+    expect(readBinaryAbi(rebuiltFor(143))).toEqual({ kind: 'abi', abi: 143 });
+    expect(readBinaryAbi(Buffer.from('no symbols here'))).toEqual({ kind: 'unknown' });
+  });
+});
+
+describe('deciding what to rebuild', () => {
+  const module = (
+    name: string,
+    state: Parameters<typeof modulesToRebuild>[0][number]['state'],
+  ) => ({
+    name,
+    binary: '',
+    file: '',
+    state,
+  });
+
+  it('rebuilds only the ABI-specific addon when switching runtimes, never a Node-API one', () => {
+    const afterStart = [
+      module('better-sqlite3', { kind: 'abi', abi: 143 }),
+      module('keytar', { kind: 'napi' }),
+    ];
+    expect(modulesToRebuild(afterStart, { runtime: 'node', abi: nodeAbi }, null)).toEqual([
+      'better-sqlite3',
+    ]);
+    expect(modulesToRebuild(afterStart, { runtime: 'electron', abi: 143 }, null)).toEqual([]);
+  });
+
+  it('rebuilds a missing addon, and trusts the marker only when the binary says nothing', () => {
+    const odd = [
+      module('better-sqlite3', { kind: 'missing' }),
+      module('keytar', { kind: 'unknown' }),
+    ];
+    expect(modulesToRebuild(odd, { runtime: 'node', abi: nodeAbi }, { runtime: 'node' })).toEqual([
+      'better-sqlite3',
+    ]);
+    expect(
+      modulesToRebuild(odd, { runtime: 'node', abi: nodeAbi }, { runtime: 'electron' }),
+    ).toEqual(['better-sqlite3', 'keytar']);
+  });
+
+  it("knows Electron's ABI from its npm package and it differs from Node's", () => {
+    const electron = electronTarget(root);
+    expect(electron.runtime).toBe('electron');
+    expect(electron.abi).toBeGreaterThan(nodeAbi);
+    expect(nodeTarget()).toMatchObject({ runtime: 'node', abi: nodeAbi });
+  });
+});
+
+describe('the scripts', () => {
+  it('ensure-node-abi --check passes as installed, so npm test starts without a rebuild', () => {
+    const r = spawnSync(process.execPath, ['scripts/ensure-node-abi.mjs', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toContain(`built for Node ${process.versions.node} (ABI ${nodeAbi})`);
+    expect(r.status).toBe(0);
+  });
+
+  it('ensure-electron-abi --check reports the switch npm start would make', () => {
+    const r = spawnSync(process.execPath, ['scripts/ensure-electron-abi.mjs', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toContain(
+      `better-sqlite3 must be rebuilt for Electron ABI ${electronTarget(root).abi}`,
+    );
+    expect(r.status).toBe(1);
+  });
+
+  // Where the binary exists npm start really launches the app; test/electron/app.spec.ts covers that.
+  it.skipIf(electronBinary(root).path !== null)(
+    'npm start says in one line why it cannot start without the Electron binary',
+    () => {
+      const r = spawnSync(process.execPath, ['scripts/start-electron.mjs'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('Electron binary is not installed');
+      expect(r.stderr).toContain('npm run web');
+    },
+  );
+});
