@@ -4,14 +4,16 @@ import { useCall } from '../hooks/useCall';
 
 /**
  * Speed to lead for Home: the median time to first contact, a weekly bar chart (inline SVG, no
- * chart library) and the median per form. Updates when leads change.
- * Usage: `<SpeedToLeadPanel from={Date.now() - 90 * 86400_000} />`.
+ * chart library) and the median per form, for leads created in the last `days` days. Updates when
+ * leads change. Usage: `<SpeedToLeadPanel days={90} />`.
  */
-export function SpeedToLeadPanel({ from, to }: { from?: number; to?: number }) {
-  const { data, error } = useCall('speedToLead.stats', { from, to }, ['lead.updated']);
+export function SpeedToLeadPanel({ days = 90 }: { days?: number }) {
+  // Rounded to the hour so the input (and the query) stays stable between renders.
+  const from = Math.floor(Date.now() / 3_600_000) * 3_600_000 - days * 86_400_000;
+  const { data, error } = useCall('speedToLead.stats', { from }, ['lead.updated']);
   return (
-    <section className="speed-to-lead" aria-labelledby="speed-to-lead-title" data-testid="speed-to-lead">
-      <h2 id="speed-to-lead-title">Speed to lead</h2>
+    <section className="speed-to-lead" aria-labelledby="speed-to-lead-title" data-testid="speed-to-lead-panel">
+      <h2 id="speed-to-lead-title">Speed to lead by week and form</h2>
       {error && <p role="alert">{error}</p>}
       {data && <SpeedToLeadFigure stats={data} />}
       {data && data.perWeek.length > 0 && <SpeedToLeadChart weeks={data.perWeek} />}
@@ -24,7 +26,7 @@ export function SpeedToLeadFigure({ stats }: { stats: SpeedToLeadStats }) {
   const { medianMs, contacted, uncontacted } = stats.overall;
   return (
     <p className="figure">
-      <span style={{ fontSize: '2em', fontWeight: 600 }} data-testid="speed-to-lead-median">
+      <span style={{ fontSize: '2em', fontWeight: 600 }} data-testid="speed-to-lead-panel-median">
         {formatDuration(medianMs)}
       </span>{' '}
       <span className="muted" style={{ color: 'var(--muted, #666)' }}>

@@ -3,6 +3,7 @@ import { formatAgo, formatDuration, formatNumber } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { BarChart } from './BarChart';
 import { ConnectionCard } from './ConnectionCard';
+import { SpeedToLeadPanel } from '../../components/SpeedToLead';
 
 export function HomePage() {
   const [days, setDays] = useState<30 | 90>(30);
@@ -72,6 +73,7 @@ export function HomePage() {
           />
         </>
       )}
+      <SpeedToLeadPanel days={days} />
       {s && totalInPeriod === 0 && <p className="empty">No leads in this period yet. They appear here the moment they arrive.</p>}
       <p className="muted">Updated {formatAgo(Date.now())}.</p>
     </section>

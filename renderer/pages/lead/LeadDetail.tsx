@@ -5,6 +5,8 @@ import { formatAgo, formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { useEvent } from '../../hooks/useEvent';
 import { LeadHistory } from './LeadHistory';
+import { ConversionLog } from '../../components/ConversionLog';
+import { SpeedToLeadBadge } from '../../components/SpeedToLead';
 
 interface ThreadLink {
   id: string;
@@ -77,10 +79,10 @@ export function LeadDetail({ id, stages, onClose }: { id: string; stages: string
         </button>
       </div>
       <div className="quick-actions">
-        {l.phone && <a className="button" href={`tel:${l.phone.replace(/[^\d+]/g, '')}`}>Call {l.phone}</a>}
-        {l.email && <a className="button" href={`mailto:${l.email}`}>Email</a>}
+        {l.phone && <a className="button" href={`tel:${l.phone.replace(/[^\d+]/g, '')}`} onClick={() => void call('leads.contacted', { id: l.id, via: 'call' })}>Call {l.phone}</a>}
+        {l.email && <a className="button" href={`mailto:${l.email}`} onClick={() => void call('leads.contacted', { id: l.id, via: 'email' })}>Email</a>}
         {l.phone && (
-          <a className="button" href={`https://wa.me/${digits(l.phone)}`} target="_blank" rel="noreferrer noopener">
+          <a className="button" href={`https://wa.me/${digits(l.phone)}`} target="_blank" rel="noreferrer noopener" onClick={() => void call('leads.contacted', { id: l.id, via: 'whatsapp' })}>
             WhatsApp
           </a>
         )}
@@ -125,7 +127,7 @@ export function LeadDetail({ id, stages, onClose }: { id: string; stages: string
         <div><dt>Ad</dt><dd>{l.adName ?? l.adId ?? '—'}</dd></div>
         <div><dt>Campaign</dt><dd>{l.campaignName ?? l.campaignId ?? '—'}</dd></div>
         <div><dt>Created</dt><dd>{formatDateTime(l.createdTime)} ({formatAgo(l.createdTime)})</dd></div>
-        <div><dt>First contact</dt><dd>{formatDateTime(l.firstContactAt)}</dd></div>
+        <div><dt>First contact</dt><dd>{formatDateTime(l.firstContactAt)} <SpeedToLeadBadge createdTime={l.createdTime} firstContactAt={l.firstContactAt} /></dd></div>
       </dl>
 
       <h3>Tags</h3>
@@ -191,6 +193,7 @@ export function LeadDetail({ id, stages, onClose }: { id: string; stages: string
         </ul>
       )}
 
+      <ConversionLog leadId={l.id} />
       <LeadHistory id={l.id} version={historyVersion} />
     </aside>
   );
