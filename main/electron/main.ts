@@ -19,7 +19,7 @@ import { buildAppMenu } from './menu';
 import { createNativeNotifier } from './notifier';
 import { watchForWake } from './power';
 import { findDeepLinkArg, parseDeepLink } from './pure/deepLink';
-import { httpsOrigins } from './pure/security';
+import { configuredOrigins } from './pure/security';
 import type { ShellSettings } from './pure/shellSettings';
 import { guardAllWebContents, hardenSession, openExternalSafely } from './security';
 import { openShellStore } from './settingsStore';
@@ -43,11 +43,8 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-/** Optional core hooks that land with other areas (catch-up after sleep, OAuth redirect). */
-type CoreHooks = Core & {
-  wake?: () => void;
-  completeOAuth?: (params: Record<string, string | undefined>) => void;
-};
+/** An OAuth redirect through leadinbox:// reaches the core only if it offers this hook. */
+type CoreHooks = Core & { completeOAuth?: (params: Record<string, string | undefined>) => void };
 
 async function run(): Promise<void> {
   const logger = openShellLog();
@@ -65,11 +62,10 @@ async function run(): Promise<void> {
   const rendererUrl = pathToFileURL(paths.renderer).href;
   const store = openShellStore();
   const config = configFromEnv(process.env, { dataDir: app.getPath('userData') });
-  const extraOrigins = httpsOrigins([config.relayUrl]);
+  const extraOrigins = configuredOrigins([config.relayUrl, config.dialogUrl]);
   let win: BrowserWindow | null = null;
   let core: CoreHooks | null = null;
   let quitting = false;
-  let notificationSettings = defaultSettings.notifications;
 
   const showWindow = () => win && revealWindow(win);
   const navigate = (route: string) => {
@@ -98,14 +94,16 @@ async function run(): Promise<void> {
   hardenSession(logger);
 
   const notifier = createNativeNotifier({
-    settings: () => notificationSettings,
+    // Settings live in the core (settings.json in the data folder); read at each notification.
+    settings: () => core?.settings.get() ?? defaultSettings,
     open: navigate,
     windowFocused: () => !!win && !win.isDestroyed() && win.isVisible() && win.isFocused(),
     logger,
   });
   core = createCore({
     config,
-    tokens: createKeytarTokenStore(),
+    // A separate keychain service keeps test or demo runs away from the owner's real entries.
+    tokens: createKeytarTokenStore(process.env.LEAD_INBOX_KEYCHAIN_SERVICE || undefined),
     notifier,
     openExternal: (url) => openExternalSafely(url, logger, extraOrigins),
     logger,
@@ -113,7 +111,6 @@ async function run(): Promise<void> {
   const started = core;
   // The core calls notifier.notify for native notifications (and emits notification.requested
   // for browser windows, which ipc.ts does not forward here), so nothing else subscribes to it.
-  started.events.on('settings.changed', (s) => (notificationSettings = s.notifications));
   const ipc = registerIpc({
     dispatch: started.dispatch,
     events: started.events,
@@ -156,7 +153,7 @@ async function run(): Promise<void> {
   });
   win.on('focus', () => notifier.seen());
   const tray = createTray(paths.trayIcon, { open: showWindow, syncNow, quit: () => app.quit() });
-  const stopWake = watchForWake(() => started.wake?.(), logger);
+  const stopWake = watchForWake(() => started.wake(), logger);
   const stopUpdates = startAutoUpdates(store.settings(), logger);
 
   app.on('activate', showWindow);
@@ -195,8 +192,6 @@ async function run(): Promise<void> {
   });
 
   await started.start();
-  const current = await started.dispatch('settings.get', {});
-  if (current.ok) notificationSettings = (current.value as typeof defaultSettings).notifications;
   if (!initialRoute) router.handleArgv(process.argv);
   logger.info('app started', { version: app.getVersion(), packaged: app.isPackaged, atLogin });
 }

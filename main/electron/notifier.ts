@@ -5,12 +5,8 @@
  */
 import { app, Notification } from 'electron';
 import type { Logger, NotificationRequest, Notifier } from '../core/ports';
-import {
-  NewItemCounter,
-  RecentTags,
-  planNotification,
-  type NotificationSettings,
-} from './pure/notificationPolicy';
+import type { Settings } from '../../shared/domain/settings';
+import { NewItemCounter, RecentTags, planNotification } from './pure/notificationPolicy';
 
 export interface NativeNotifier extends Notifier {
   /** The owner looked at the app: clear the badge. */
@@ -20,7 +16,7 @@ export interface NativeNotifier extends Notifier {
 }
 
 export function createNativeNotifier(opts: {
-  settings: () => NotificationSettings;
+  settings: () => Settings;
   /** Focus the app and open this route (`lead/123`, `thread/t_1`). */
   open: (route: string) => void;
   /** Whether the owner is looking at the window right now (then no badge). */

@@ -1,11 +1,10 @@
 /**
- * electron-store files in the user data folder: shell.json (tray, login, updates, window
- * geometry) and settings.json for the core's SettingsStore port. Only the shell touches
- * electron-store; every read is validated by the pure schemas, so a damaged file degrades to
- * defaults instead of crashing the app. No secrets are ever written here (tokens: keychain).
+ * shell.json in the user data folder (electron-store): tray, login, updates, window geometry.
+ * The owner's app settings are the core's (settings.json next to the database). Every read is
+ * validated by the pure schemas, so a damaged file degrades to defaults instead of crashing the
+ * app. No secrets are ever written here (tokens: keychain).
  */
 import Store from 'electron-store';
-import type { SettingsStore } from '../core/ports';
 import { readWindowState, type WindowState } from './pure/windowState';
 import { shellSettingsFromStored, type ShellSettings } from './pure/shellSettings';
 
@@ -32,14 +31,5 @@ export function openShellStore(): ShellStore {
     saveWindowState(state) {
       if (state) store.set('window', state);
     },
-  };
-}
-
-/** The core's SettingsStore port over electron-store (atomic writes, same folder as the rest). */
-export function createElectronSettingsStore(): SettingsStore {
-  const store = new Store<Record<string, unknown>>({ name: 'settings', clearInvalidConfig: true });
-  return {
-    read: () => (store.has('settings') ? store.get('settings') : null),
-    write: (settings) => store.set('settings', settings),
   };
 }

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings } from '../../shared/domain/settings';
+import { defaultSettings, type Settings } from '../../shared/domain/settings';
 import {
   NewItemCounter,
   RecentTags,
-  isInQuietHours,
   planNotification,
-  type NotificationSettings,
 } from '../../main/electron/pure/notificationPolicy';
 
 const at = (hhmm: string) => new Date(`2026-11-24T${hhmm}:00`); // local time, like quiet hours
@@ -15,34 +13,28 @@ const lead = {
   body: 'Spring promo form',
   route: 'lead/901',
 };
-const settings = (patch: Partial<NotificationSettings> = {}): NotificationSettings => ({
-  ...defaultSettings.notifications,
-  ...patch,
+const settings = (patch: Partial<Settings['notifications']> = {}): Settings => ({
+  ...defaultSettings,
+  notifications: { ...defaultSettings.notifications, ...patch },
 });
 const quiet = (start: string, end: string) =>
   settings({ quietHours: { enabled: true, start, end } });
 
-describe('isInQuietHours', () => {
+describe("quiet hours (the core's rule, applied by the shell to every notification)", () => {
   it('wraps a window that crosses midnight (start inside, end outside)', () => {
-    const q = { enabled: true, start: '22:00', end: '07:00' };
-    expect(isInQuietHours(at('21:59'), q)).toBe(false);
-    expect(isInQuietHours(at('22:00'), q)).toBe(true);
-    expect(isInQuietHours(at('03:15'), q)).toBe(true);
-    expect(isInQuietHours(at('06:59'), q)).toBe(true);
-    expect(isInQuietHours(at('07:00'), q)).toBe(false);
+    const q = quiet('22:00', '07:00');
+    expect(planNotification(lead, q, at('21:59')).show).toBe(true);
+    expect(planNotification(lead, q, at('22:00'))).toEqual({ show: false, reason: 'quiet_hours' });
+    expect(planNotification(lead, q, at('03:15'))).toEqual({ show: false, reason: 'quiet_hours' });
+    expect(planNotification(lead, q, at('06:59'))).toEqual({ show: false, reason: 'quiet_hours' });
+    expect(planNotification(lead, q, at('07:00')).show).toBe(true);
   });
 
-  it('handles a same-day window and ignores a disabled or empty one', () => {
-    expect(isInQuietHours(at('12:30'), { enabled: true, start: '12:00', end: '13:00' })).toBe(true);
-    expect(isInQuietHours(at('13:00'), { enabled: true, start: '12:00', end: '13:00' })).toBe(
-      false,
-    );
-    expect(isInQuietHours(at('12:30'), { enabled: false, start: '12:00', end: '13:00' })).toBe(
-      false,
-    );
-    expect(isInQuietHours(at('09:00'), { enabled: true, start: '09:00', end: '09:00' })).toBe(
-      false,
-    );
+  it('handles a same-day window and ignores a disabled one', () => {
+    expect(planNotification(lead, quiet('12:00', '13:00'), at('12:30')).show).toBe(false);
+    expect(planNotification(lead, quiet('12:00', '13:00'), at('13:00')).show).toBe(true);
+    const off = settings({ quietHours: { enabled: false, start: '12:00', end: '13:00' } });
+    expect(planNotification(lead, off, at('12:30')).show).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  httpsOrigins,
+  configuredOrigins,
   isAllowedExternalUrl,
   isPermissionAllowed,
   rendererCsp,
@@ -34,18 +34,21 @@ describe('external links (the OAuth hand-off goes to the system browser)', () =>
     expect(isAllowedExternalUrl(url)).toBe(false);
   });
 
-  it('also allows the configured relay origin, and only https ones are taken from config', () => {
-    const extra = httpsOrigins([
+  it('also allows configured origins: https ones, and http only on loopback (development)', () => {
+    const extra = configuredOrigins([
       'https://relay.leadinbox.example/',
-      'http://127.0.0.1:8080',
+      'http://127.0.0.1:8080/dialog',
+      'http://relay.example/',
       null,
       'nonsense',
     ]);
-    expect(extra).toEqual(['https://relay.leadinbox.example']);
+    expect(extra).toEqual(['https://relay.leadinbox.example', 'http://127.0.0.1:8080']);
     expect(isAllowedExternalUrl('https://relay.leadinbox.example/oauth/start?x=1', extra)).toBe(
       true,
     );
+    expect(isAllowedExternalUrl('http://127.0.0.1:8080/v25.0/dialog/oauth', extra)).toBe(true);
     expect(isAllowedExternalUrl('https://relay.other.example/oauth/start', extra)).toBe(false);
+    expect(isAllowedExternalUrl('http://127.0.0.1:9999/', extra)).toBe(false);
   });
 });
 

@@ -1,37 +1,18 @@
 /**
- * Whether and how a core notification request becomes a native notification: the owner's
- * settings (off, quiet hours, no previews, no sound) decide, and the click route is checked
- * against the closed route grammar before it is ever attached to a notification.
+ * Whether and how a core notification request becomes a native notification. The core already
+ * filters what it asks for; the shell is the last gate for every area that raises one (leads,
+ * messages, reminders, reconnect warnings), so "off", quiet hours (the core's own rule) and
+ * "no previews" hold for all of them, "no sound" becomes a silent notification, and the click
+ * route is checked against the closed route grammar before it is attached.
  */
 import type { Settings } from '../../../shared/domain/settings';
+import { inQuietHours } from '../../core/leads/notifyLead';
 import type { NotificationRequest } from '../../core/ports';
 import { parseRoute, routeToString, type Route } from './deepLink';
-
-export type NotificationSettings = Settings['notifications'];
 
 export type NotificationPlan =
   | { show: false; reason: 'disabled' | 'quiet_hours' | 'bad_route' }
   | { show: true; tag: string; title: string; body: string; silent: boolean; route: string };
-
-/** Minutes since local midnight for "HH:MM". */
-function minutesOf(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  return h * 60 + m;
-}
-
-/**
- * Quiet hours are a local-time window; one that crosses midnight (22:00–07:00) wraps. The start
- * minute is inside, the end minute is not. start === end means an empty window, not a whole day:
- * "quiet from 09:00 to 09:00" silencing everything would be a surprising way to lose leads.
- */
-export function isInQuietHours(now: Date, quiet: NotificationSettings['quietHours']): boolean {
-  if (!quiet.enabled) return false;
-  const start = minutesOf(quiet.start);
-  const end = minutesOf(quiet.end);
-  const t = now.getHours() * 60 + now.getMinutes();
-  if (start === end) return false;
-  return start < end ? t >= start && t < end : t >= start || t < end;
-}
 
 /** What the notification says when previews are off: no name, no message text. */
 function genericText(route: Route): { title: string; body: string } {
@@ -41,21 +22,22 @@ function genericText(route: Route): { title: string; body: string } {
 
 export function planNotification(
   request: NotificationRequest,
-  settings: NotificationSettings,
+  settings: Settings,
   now: Date,
 ): NotificationPlan {
-  if (!settings.enabled) return { show: false, reason: 'disabled' };
+  const prefs = settings.notifications;
+  if (!prefs.enabled) return { show: false, reason: 'disabled' };
   const route = parseRoute(request.route);
   if (!route.ok) return { show: false, reason: 'bad_route' };
-  if (isInQuietHours(now, settings.quietHours)) return { show: false, reason: 'quiet_hours' };
-  const text = settings.previews
+  if (inQuietHours(settings, now)) return { show: false, reason: 'quiet_hours' };
+  const text = prefs.previews
     ? { title: request.title.slice(0, 120), body: request.body.slice(0, 300) }
     : genericText(route.value);
   return {
     show: true,
     tag: request.tag,
     ...text,
-    silent: !settings.sound,
+    silent: !prefs.sound,
     route: routeToString(route.value),
   };
 }

@@ -25,14 +25,20 @@ export function isAllowedExternalUrl(raw: unknown, extraOrigins: readonly string
   return externalHostAllowlist.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
 }
 
-/** Extra origins from configuration (e.g. the relay's https origin for its OAuth start page). */
-export function httpsOrigins(urls: readonly (string | null | undefined)[]): string[] {
+/**
+ * Extra origins from configuration: the relay (its OAuth start page) and META_DIALOG_URL (a
+ * stand-in for Facebook's login dialog in development). https, or http on loopback only: these
+ * come from the owner's or developer's environment, never from web content.
+ */
+export function configuredOrigins(urls: readonly (string | null | undefined)[]): string[] {
   const out: string[] = [];
   for (const u of urls) {
     if (!u) continue;
     try {
       const parsed = new URL(u);
-      if (parsed.protocol === 'https:') out.push(parsed.origin);
+      const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+      if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback))
+        out.push(parsed.origin);
     } catch {
       // not a URL: contributes nothing
     }
