@@ -29,6 +29,8 @@ export interface SimSettings {
    * accepted and then fails through a `failed` status webhook ('webhook'), as live traffic often does.
    */
   whatsappWindowErrors: 'sync' | 'webhook';
+  /** Where the Deauthorize Callback goes (the relay's /webhooks/meta/deauthorize); null = none. */
+  deauthorizeUrl: string | null;
   /** Percentages reported in usage headers of successful calls. */
   usage: { call_count: number; total_cputime: number; total_time: number };
 }

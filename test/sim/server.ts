@@ -19,6 +19,8 @@ export interface SimulatorOptions {
   appSecret: string;
   /** Where webhooks go (the relay's /webhooks/meta); null = record only. */
   webhookUrl?: string | null;
+  /** Deauthorize Callback URL; default: webhookUrl + '/deauthorize' when webhookUrl is set. */
+  deauthorizeUrl?: string | null;
   /** Fixed seed → identical ids, tokens and scenario data. Default 1. */
   seed?: number;
   /** Wall clock in ms (tests may pass their own); control.advanceTime() adds to it. */
@@ -60,6 +62,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
   const settings: SimSettings = {
     oauthAutoApprove: opts.oauthAutoApprove ?? false,
     browserUserId: null,
+    deauthorizeUrl: opts.deauthorizeUrl !== undefined ? opts.deauthorizeUrl : opts.webhookUrl ? `${opts.webhookUrl.replace(/\/+$/, '')}/deauthorize` : null,
     whatsappAutoStatuses: opts.whatsappAutoStatuses ?? true,
     whatsappWindowErrors: opts.whatsappWindowErrors ?? 'sync',
     usage: { call_count: 1, total_cputime: 1, total_time: 1 },

@@ -94,6 +94,30 @@ export class WebhookSender {
     this.duplicateCount += n;
   }
 
+  /**
+   * Meta's Deauthorize Callback: a form POST of `signed_request = b64url(sig).b64url(payload)`,
+   * sig = HMAC-SHA256(app secret, payload_b64) (meta-platform.md §2.5). Not retried.
+   */
+  deauthorize(url: string, userId: string, issuedAt: number): void {
+    const payload = Buffer.from(JSON.stringify({ algorithm: 'HMAC-SHA256', issued_at: issuedAt, user_id: userId })).toString('base64url');
+    const sig = createHmac('sha256', this.opts.appSecret).update(payload).digest('base64url');
+    const body = new URLSearchParams({ signed_request: `${sig}.${payload}` }).toString();
+    const rec: DeliveryRecord = { id: this.nextId++, object: 'deauthorize', body, entries: 1, signature256: '', state: 'pending', duplicate: false, attempts: [] };
+    this.records.push(rec);
+    this.track(
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 20_000) })
+        .then(async (res) => {
+          await res.arrayBuffer().catch(() => undefined);
+          rec.attempts.push({ at: this.opts.now?.() ?? Date.now(), status: res.status });
+          rec.state = res.status === 200 ? 'delivered' : 'failed';
+        })
+        .catch((e: unknown) => {
+          rec.attempts.push({ at: this.opts.now?.() ?? Date.now(), status: null, error: e instanceof Error ? e.message : String(e) });
+          rec.state = 'failed';
+        }),
+    );
+  }
+
   /** Resolves when every started delivery has finished (delivered or given up). */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);

@@ -5,6 +5,7 @@ import { LeadIndex } from '../leadIndex';
 import type { AdInfo, FieldDatum, Question, SimForm, SimLead, SimUser } from '../model';
 import { leadgenEntry, permissionEntry } from '../payloads';
 import { allScopes, type CallRecord } from '../state';
+import type { DeliveryRecord } from '../webhooks';
 import { pageNames } from '../names';
 
 export const pageWebhookFields = [
@@ -250,6 +251,38 @@ export class CoreControl {
     }
     if (input.token && n === 0) throw new Error('unknown token');
     return n;
+  }
+
+  /**
+   * The user removes the app in their Facebook settings: every token of theirs fails with 190/458,
+   * and Meta calls the Deauthorize Callback (when the simulator knows its URL).
+   */
+  removeApp(userId: string): void {
+    this.mustUser(userId);
+    this.revokeToken({ userId, subcode: 458 });
+    if (this.sim.settings.deauthorizeUrl) this.sim.webhooks.deauthorize(this.sim.settings.deauthorizeUrl, userId, this.state.nowS());
+  }
+
+  /** Webhook switches in one call: target URL, retry timing, drop/duplicate the next N, batching. */
+  configureWebhooks(input: { url?: string | null; deauthorizeUrl?: string | null; retryBaseMs?: number; maxAttempts?: number; drop?: number; duplicate?: number; hold?: boolean; flush?: boolean }): { flushed: number[] } {
+    const w = this.sim.webhooks;
+    if (input.url !== undefined) w.setUrl(input.url);
+    if (input.deauthorizeUrl !== undefined) this.sim.settings.deauthorizeUrl = input.deauthorizeUrl;
+    if (input.retryBaseMs !== undefined || input.maxAttempts !== undefined) w.configure({ retryBaseMs: input.retryBaseMs, maxAttempts: input.maxAttempts });
+    if (input.drop) w.dropNext(input.drop);
+    if (input.duplicate) w.duplicateNext(input.duplicate);
+    if (input.hold) w.hold();
+    return { flushed: input.flush ? w.flush().map((r) => r.id) : [] };
+  }
+
+  /** Webhook deliveries so far (body = the exact signed bytes). */
+  deliveries(): DeliveryRecord[] {
+    return this.sim.webhooks.records;
+  }
+
+  /** Resolves when no webhook delivery is in flight. */
+  webhooksIdle(): Promise<void> {
+    return this.sim.webhooks.idle();
   }
 
   /** Makes a token expired now (190/463 on next use). */

@@ -21,6 +21,7 @@ const routes: Record<string, Handler> = {
   'POST tokens/expire': (sim, b) => (sim.control.expireToken(String(b.token)), { ok: true }),
   'POST permissions/revoke': (sim, b) => (sim.control.revokePermission(String(b.userId), String(b.permission)), { ok: true }),
   'POST pages': (sim, b) => sim.control.createPage(b as never),
+  'POST apps/remove': (sim, b) => (sim.control.removeApp(String(b.userId)), { ok: true }),
   'POST pages/role/remove': (sim, b) => (sim.control.removePageRole(String(b.userId), String(b.pageId)), { ok: true }),
   'POST forms': (sim, b) => sim.control.createForm(b as never),
   'POST leads': (sim, b) => sim.control.createLead(b as never),
@@ -58,15 +59,8 @@ function setAuto(sim: SimContext, on: unknown): unknown {
 }
 
 function configureWebhooks(sim: SimContext, b: Body): unknown {
-  if ('url' in b) sim.webhooks.setUrl((b.url as string | null) ?? null);
-  if (b.retryBaseMs !== undefined || b.maxAttempts !== undefined) {
-    sim.webhooks.configure({ retryBaseMs: b.retryBaseMs as number | undefined, maxAttempts: b.maxAttempts as number | undefined });
-  }
-  if (typeof b.drop === 'number') sim.webhooks.dropNext(b.drop);
-  if (typeof b.duplicate === 'number') sim.webhooks.duplicateNext(b.duplicate);
-  if (b.hold === true) sim.webhooks.hold();
-  const flushed = b.flush === true ? sim.webhooks.flush().map((r) => r.id) : [];
-  return { url: sim.webhooks.url, flushed };
+  const { flushed } = sim.control.configureWebhooks(b as never);
+  return { url: sim.webhooks.url, deauthorizeUrl: sim.settings.deauthorizeUrl, flushed };
 }
 
 function summary(sim: SimContext): unknown {
