@@ -50,10 +50,20 @@ export interface Stack {
   desktop: Desktop;
   /** Stops the core and starts a new one on the same data folder and keychain service. */
   restartDesktop(opts?: { beforeStart?: (core: Core) => void }): Promise<Desktop>;
+  /** Swap the owner's browser behaviour between logins (deny, ignore, approve). */
+  browser?: Browser;
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { tuning?: Partial<CoreTuning>; relayHeartbeatMs?: number; seed?: number } = {}): Promise<Stack> {
+/** What the owner's browser does with the login URL; the default follows the auto-approving dialog. */
+export type Browser = (url: string) => Promise<void>;
+const followRedirects: Browser = async (url) => {
+  await fetch(url, { redirect: 'follow' }).catch(() => undefined);
+};
+
+export async function startStack(
+  opts: { tuning?: Partial<CoreTuning>; relayHeartbeatMs?: number; seed?: number; browser?: Browser } = {},
+): Promise<Stack> {
   const root = mkdtempSync(join(tmpdir(), 'lead-inbox-core-'));
   const dataDir = join(root, 'desktop');
   const sim = await createSimulator({ appSecret, webhookUrl: null, oauthAutoApprove: true, webhookRetryBaseMs: 20, seed: opts.seed ?? 7 });
@@ -80,7 +90,7 @@ export async function startStack(opts: { tuning?: Partial<CoreTuning>; relayHear
   const tokens = createKeytarTokenStore(keychainService);
   const tuning = { ...fastTuning, ...opts.tuning };
   const boot = async (beforeStart?: (core: Core) => void) => {
-    const d = makeDesktop(config, tokens, tuning);
+    const d = makeDesktop(config, tokens, tuning, (url) => (stack.browser ?? followRedirects)(url));
     beforeStart?.(d.core);
     await d.core.start();
     return d;
@@ -93,7 +103,8 @@ export async function startStack(opts: { tuning?: Partial<CoreTuning>; relayHear
     config,
     keychainService,
     tokens,
-    desktop: await boot(),
+    browser: opts.browser,
+    desktop: null as unknown as Desktop,
     async restartDesktop(o) {
       await stack.desktop.stop();
       stack.desktop = await boot(o?.beforeStart);
@@ -107,10 +118,11 @@ export async function startStack(opts: { tuning?: Partial<CoreTuning>; relayHear
       rmSync(root, { recursive: true, force: true });
     },
   };
+  stack.desktop = await boot();
   return stack;
 }
 
-function makeDesktop(config: CoreConfig, tokens: TokenStore, tuning: Partial<CoreTuning>): Desktop {
+function makeDesktop(config: CoreConfig, tokens: TokenStore, tuning: Partial<CoreTuning>, browser: Browser): Desktop {
   const notifications: NotificationRequest[] = [];
   const opened: string[] = [];
   const logger = createFileLogger({ dir: join(config.dataDir, 'logs') });
@@ -121,7 +133,7 @@ function makeDesktop(config: CoreConfig, tokens: TokenStore, tuning: Partial<Cor
     // The owner's browser: follows the simulator's auto-approving dialog to the relay's callback.
     openExternal: async (url) => {
       opened.push(url);
-      void fetch(url, { redirect: 'follow' }).catch(() => undefined);
+      void browser(url);
     },
     logger,
     tuning,

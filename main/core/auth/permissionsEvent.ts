@@ -18,6 +18,10 @@ const permissionsEntry = z.object({
 export function permissionsHandler(deps: ReconnectDeps): EntryHandler {
   return (entry, ctx) => {
     const parsed = permissionsEntry.safeParse(entry);
+    // Meta also reports granted permissions; only a revocation breaks anything.
+    const changes = parsed.data?.changes ?? [];
+    const revoked = changes.some((c) => (c.value as { verb?: unknown } | null)?.verb === 'revoked');
+    if (changes.length > 0 && !revoked) return;
     const ids = [ctx.frame.assetId, parsed.data?.id, parsed.data?.uid, parsed.data?.user_id].filter((x): x is string => !!x);
     const accountId = ids.find((id) => getAccount(ctx.db, id) !== null);
     if (!accountId) return;

@@ -29,6 +29,8 @@ export interface HandlerDeps {
   worker: LeadFetchWorker;
   pageAccess: PageAccessDeps;
   status: () => ConnectionStatus;
+  /** Runs work in the background that stop() waits for. */
+  track: (p: Promise<unknown>) => void;
   settings: SettingsService;
   reconnectDeps: ReconnectDeps;
   enablePage: (id: string) => Promise<PageSummary>;
@@ -78,7 +80,7 @@ export function createLeadSyncHandlers(d: HandlerDeps): LeadSyncHandlers {
         d.pageAccess.startSync(pageId);
       }
       d.worker.wake();
-      void checkTokenHealth(ctx, d.relay, () => undefined, true).then(() => emitAccountsAndPages(d.reconnectDeps));
+      d.track(checkTokenHealth(ctx, d.relay, () => undefined, true).then(() => emitAccountsAndPages(d.reconnectDeps)));
       emitAccountsAndPages(d.reconnectDeps);
       const account = accounts().find((a) => a.id === setup.accountId)!;
       return { outcome: 'connected' as const, account, pagesFound: setup.pagesFound };

@@ -62,6 +62,14 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   const gate = new RateGate({ clock, maxPauseMs: tuning.rateLimitMaxPauseMs, defaultPauseMs: tuning.rateLimitDefaultPauseMs });
   const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion, onUsage: gate.onUsage });
   let stopping = false;
+  // Work started in the background (a page's first backfill, token checks) is awaited by stop(),
+  // so nothing writes to the database after it closes.
+  const inflight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>): void => {
+    const settled = p.catch((e: unknown) => log.warn('background task failed', { error: e instanceof Error ? e.message : String(e) }));
+    inflight.add(settled);
+    void settled.finally(() => inflight.delete(settled));
+  };
   const ctx: SyncContext = {
     db, graph, tokens: deps.tokens, gate, events, notifier: deps.notifier, settings, clock, log, tuning,
     retry: { gate, backoff: tuning.syncBackoff, maxAttempts: tuning.syncMaxAttempts },
@@ -90,19 +98,19 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   const sync = new SyncEngine({ ctx, relay, onReauth });
   const pageAccess: PageAccessDeps = {
     ctx, relay, onReauth,
-    startSync: (pageId) => void sync.syncPage(pageId).then(() => worker.wake()),
+    startSync: (pageId) => track(sync.syncPage(pageId).then(() => worker.wake())),
     emitChanged: () => emitAccountsAndPages(reconnectDeps),
   };
   const stream = new RelayStream({
     db, api: relay, registry: deps.registry, log, clock, client: deps.clientVersion,
     backoff: tuning.relayBackoff, heartbeatMs: tuning.relayHeartbeatMs,
     onStatus: () => emitStatus(),
-    onGap: () => void sync.reconcile(),
+    onGap: () => track(sync.reconcile()),
     onConnected: (offlineMs) => {
-      void ensureBindings(pageAccess).then(() => ensureWhatsappBindings(ctx, relay));
+      track(ensureBindings(pageAccess).then(() => ensureWhatsappBindings(ctx, relay)));
       // Back after a real outage (sleep, network loss): the relay replays what it holds, and a
       // catch-up covers anything that never reached it.
-      if (offlineMs !== null && offlineMs > 60_000) void sync.reconcile();
+      if (offlineMs !== null && offlineMs > 60_000) track(sync.reconcile());
     },
   });
 
@@ -134,7 +142,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   });
 
   const handlers = createLeadSyncHandlers({
-    ctx, relay, login, sync, worker, pageAccess, status,
+    ctx, relay, login, sync, worker, pageAccess, status, track,
     settings: deps.settings,
     reconnectDeps,
     enablePage: (id) => enablePage(pageAccess, id),
@@ -155,11 +163,12 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
       login.cancel();
       await stream.stop();
       await Promise.all([sync.stop(), worker.stop()]);
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
     wake() {
       stream.nudge();
       worker.wake();
-      void sync.reconcile();
+      track(sync.reconcile());
     },
   };
 }
