@@ -34,6 +34,9 @@ describe('conversations end to end (sim → relay → core)', () => {
     const thread = await waitFor(async () => (await stack.desktop.call('threads.list', { unreadOnly: true })).threads.find((t) => t.id === threadId), 'the live message');
     expect(thread).toMatchObject({ unreadCount: 1, lastMessagePreview: 'Are you open on Sunday?' });
     expect(events).toContain(threadId);
+    // Webhooks carry only the PSID: the name comes from the profile API, and the list updates.
+    const person = stack.sim.context.state.persons.get(psid)!;
+    await waitFor(async () => (await stack.desktop.call('threads.get', { threadId })).thread.title === `${person.firstName} ${person.lastName}`, 'the person\'s name');
     expect(stack.desktop.notifications.find((n) => n.route === `thread/${threadId}`)).toMatchObject({ body: 'Are you open on Sunday?' });
 
     const reply = await stack.desktop.call('threads.send', { threadId, text: 'Yes, 9 to 5!' });

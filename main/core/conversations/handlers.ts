@@ -64,12 +64,11 @@ export function createThreadHandlers(deps: HandlerDeps): Omit<ThreadHandlers, 't
         ...page,
         window: replyWindow(t.channel, t.last_inbound_at, clock.now(), readConversationSettings(db)),
         leads: leadsForContact(db, t.contact_id),
+        // Said once, above the first message: WhatsApp cannot give us anything older.
         historyNote:
           t.channel === 'whatsapp' && !page.olderCursor
             ? 'WhatsApp has no message history API: this conversation starts when the number was connected to Lead Inbox.'
-            : t.channel !== 'whatsapp' && !page.olderCursor
-              ? 'Meta shares only the 20 most recent messages of older conversations.'
-              : null,
+            : null,
       };
     },
     'threads.send': async (input) => {

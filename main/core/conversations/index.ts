@@ -11,7 +11,8 @@ import { createWhatsAppHandler } from './ingestWhatsApp';
 import { refreshLead, sweepLeads } from './leadLinks';
 import { createMediaCache } from './media';
 import { createOutbox, type Outbox } from './outbox';
-import { createPublisher, type NotificationPrefs } from './publish';
+import { Changes, createPublisher, type NotificationPrefs } from './publish';
+import { createProfileFetcher } from './profiles';
 import type { Settings } from '../../../shared/index';
 import { inQuietHours } from '../leads/notifyLead';
 import { readConversationSettings } from './settings';
@@ -47,13 +48,24 @@ export interface Conversations {
  */
 export function registerConversations(deps: ConversationsDeps): Conversations {
   const { db, clock, logger } = deps;
-  const publish = createPublisher({
+  const basePublish = createPublisher({
     db,
     events: deps.events,
     notifier: deps.notifier,
     logger,
     prefs: () => notificationPrefs(deps.settings?.(), clock.now()),
   });
+  const profiles = createProfileFetcher({
+    db,
+    graph: deps.graph,
+    tokens: deps.tokens,
+    logger,
+    onNamed: (threadId) => basePublish(new Changes().thread(threadId)),
+  });
+  const publish = (c: Changes) => {
+    basePublish(c);
+    profiles.check(c.threads);
+  };
   deps.registry.register('page', createMessagingHandler({ channel: 'messenger', clock, publish }));
   deps.registry.register('instagram', createMessagingHandler({ channel: 'instagram', clock, publish }));
   deps.registry.register('whatsapp', createWhatsAppHandler({ clock, publish }));
@@ -131,6 +143,7 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
       stopped = true;
       if (timer) clearTimeout(timer);
       await backfilling?.catch(() => undefined);
+      await profiles.idle();
       for (const u of unsubscribe.splice(0)) u();
       await outbox.stop();
     },

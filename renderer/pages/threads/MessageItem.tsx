@@ -26,7 +26,7 @@ export function MessageItem({ m, onRetry }: { m: Message; onRetry(id: string): v
         <time dateTime={new Date(m.sentAt).toISOString()}>{formatDateTime(m.sentAt)}</time>
         {m.fromElsewhere && <span className="muted"> · sent outside Lead Inbox</span>}
         {m.direction === 'out' && mark.mark && (
-          <span className={`status status-${m.status}`} title={mark.label} aria-label={mark.label}>
+          <span className={`tick tick-${m.status}`} title={mark.label} aria-label={mark.label}>
             {' '}
             {mark.mark}
           </span>
