@@ -74,9 +74,9 @@ export const m0002: Migration = {
         delivery_watermark INTEGER NOT NULL DEFAULT 0,
         UNIQUE (channel, account_id, participant_id)
       ) STRICT;
-      CREATE INDEX threads_recent ON threads(last_message_at DESC, id);
-      CREATE INDEX threads_channel_recent ON threads(channel, last_message_at DESC, id);
-      CREATE INDEX threads_unread ON threads(last_message_at DESC, id) WHERE unread_count > 0;
+      CREATE INDEX threads_recent ON threads(last_message_at DESC, id DESC);
+      CREATE INDEX threads_channel_recent ON threads(channel, last_message_at DESC, id DESC);
+      CREATE INDEX threads_unread ON threads(last_message_at DESC, id DESC) WHERE unread_count > 0;
       CREATE INDEX threads_contact ON threads(contact_id);
 
       CREATE TABLE messages (
