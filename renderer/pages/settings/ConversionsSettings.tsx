@@ -50,20 +50,21 @@ export function ConversionsSettings() {
 
       <fieldset>
         <legend>Tell Meta which leads became customers</legend>
-        <label htmlFor={`${id}-dataset`}>Dataset (pixel) id</label>
-        <input
-          id={`${id}-dataset`}
-          inputMode="numeric"
-          value={draft.datasetId ?? ''}
-          onChange={(e) => set({ datasetId: e.target.value || null })}
-          aria-describedby={`${id}-dataset-help`}
-        />
-        <p id={`${id}-dataset-help`} className="muted">
+        <label>
+          Dataset (pixel) id
+          <input
+            inputMode="numeric"
+            value={draft.datasetId ?? ''}
+            onChange={(e) => set({ datasetId: e.target.value || null })}
+            aria-describedby={`${id}-dataset-help`}
+          />
+        </label>
+        <p id={`${id}-dataset-help`} className="muted" style={fullRow}>
           From Events Manager. Leave empty to send nothing. Only the lead id leaves this computer unless you turn on
           contact matching below.
         </p>
 
-        <table>
+        <table style={fullRow}>
           <caption style={{ textAlign: 'start' }}>Stages sent to Meta</caption>
           <thead>
             <tr>
@@ -105,14 +106,20 @@ export function ConversionsSettings() {
           </tbody>
         </table>
 
-        <label htmlFor={`${id}-test`}>Test event code (optional)</label>
-        <input
-          id={`${id}-test`}
-          value={draft.testEventCode ?? ''}
-          onChange={(e) => set({ testEventCode: e.target.value || null })}
-        />
-
         <label>
+          Test event code (optional)
+          <input value={draft.testEventCode ?? ''} onChange={(e) => set({ testEventCode: e.target.value || null })} />
+        </label>
+        <label>
+          Country for phone numbers without a country code
+          <input
+            maxLength={2}
+            placeholder="e.g. US"
+            value={draft.defaultCountry ?? ''}
+            onChange={(e) => set({ defaultCountry: e.target.value.toUpperCase() || null })}
+          />
+        </label>
+        <label className="inline" style={fullRow}>
           <input
             type="checkbox"
             checked={draft.sendHashedContact}
@@ -120,19 +127,11 @@ export function ConversionsSettings() {
           />{' '}
           Also send hashed email and phone (SHA-256; improves matching)
         </label>
-        <label htmlFor={`${id}-country`}>Country for phone numbers without a country code</label>
-        <input
-          id={`${id}-country`}
-          maxLength={2}
-          placeholder="e.g. US"
-          value={draft.defaultCountry ?? ''}
-          onChange={(e) => set({ defaultCountry: e.target.value.toUpperCase() || null })}
-        />
       </fieldset>
 
       <fieldset>
         <legend>Remind me about waiting leads</legend>
-        <label>
+        <label className="inline" style={fullRow}>
           <input
             type="checkbox"
             checked={draft.remindersEnabled}
@@ -140,18 +139,19 @@ export function ConversionsSettings() {
           />{' '}
           Notify me when a new lead has not been contacted
         </label>
-        <label htmlFor={`${id}-minutes`}>After (minutes of business hours)</label>
-        <input
-          id={`${id}-minutes`}
-          type="number"
-          min={1}
-          max={1440}
-          value={draft.reminderMinutes}
-          onChange={(e) => set({ reminderMinutes: Number(e.target.value) })}
-        />
-        <div role="group" aria-label="Business days">
+        <label>
+          After (minutes of business hours)
+          <input
+            type="number"
+            min={1}
+            max={1440}
+            value={draft.reminderMinutes}
+            onChange={(e) => set({ reminderMinutes: Number(e.target.value) })}
+          />
+        </label>
+        <div role="group" aria-label="Business days" style={fullRow}>
           {dayNames.map((name, day) => (
-            <label key={name} style={{ marginInlineEnd: 8 }}>
+            <label key={name} className="inline" style={{ display: 'inline-flex', marginInlineEnd: 8 }}>
               <input
                 type="checkbox"
                 checked={draft.businessHours.days.includes(day)}
@@ -166,22 +166,26 @@ export function ConversionsSettings() {
             </label>
           ))}
         </div>
-        <label htmlFor={`${id}-start`}>Opens</label>
-        <input
-          id={`${id}-start`}
-          type="time"
-          value={draft.businessHours.start}
-          onChange={(e) => set({ businessHours: { ...draft.businessHours, start: e.target.value } })}
-        />
-        <label htmlFor={`${id}-end`}>Closes</label>
-        <input
-          id={`${id}-end`}
-          type="time"
-          value={draft.businessHours.end}
-          onChange={(e) => set({ businessHours: { ...draft.businessHours, end: e.target.value } })}
-        />
-        <label htmlFor={`${id}-tz`}>Time zone</label>
-        <input id={`${id}-tz`} value={draft.timeZone} onChange={(e) => set({ timeZone: e.target.value })} />
+        <label>
+          Opens
+          <input
+            type="time"
+            value={draft.businessHours.start}
+            onChange={(e) => set({ businessHours: { ...draft.businessHours, start: e.target.value } })}
+          />
+        </label>
+        <label>
+          Closes
+          <input
+            type="time"
+            value={draft.businessHours.end}
+            onChange={(e) => set({ businessHours: { ...draft.businessHours, end: e.target.value } })}
+          />
+        </label>
+        <label>
+          Time zone
+          <input value={draft.timeZone} onChange={(e) => set({ timeZone: e.target.value })} />
+        </label>
       </fieldset>
 
       <button type="submit">Save</button>
@@ -205,6 +209,9 @@ function HealthLine({ health }: { health: ConversionsHealth }) {
     </p>
   );
 }
+
+/** Inside the settings fieldsets (flex rows), a block that takes a whole row. */
+const fullRow = { flexBasis: '100%' } as const;
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
