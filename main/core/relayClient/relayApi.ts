@@ -71,8 +71,9 @@ export class RelayApi {
   private async registerOnce(): Promise<string> {
     const res = await this.send('POST', '/v1/installs', { client: this.deps.client }, null);
     const body = registerResponse.parse(res);
-    // The bearer is `<installId>.<secret>` (shared/relay-protocol.ts); kept whole in the keychain.
-    const bearer = `${body.installId}.${body.token}`;
+    // The bearer is `<installId>.<secret>` (shared/relay-protocol.ts); the relay returns it whole.
+    // Kept whole in the keychain.
+    const bearer = body.token.startsWith(`${body.installId}.`) ? body.token : `${body.installId}.${body.token}`;
     await this.deps.tokens.set(keychainAccounts.relayInstall, bearer);
     this.deps.db.transaction(() => {
       kvSet(this.deps.db, kvKeys.installId, body.installId);
