@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeConversionSettings } from '../../main/core/conversions/settings';
 import { createSpeedToLead } from '../../main/core/speedToLead/index';
 import { recordStageChange } from '../../main/core/conversions/queue';
+import { defaultSettings, type Settings } from '../../shared/index';
 import type { Db } from '../../main/core/store/db';
 import { busWithLog, insertLead, manualClock, quietLogger, recordingNotifier, tempDb } from './helpers';
 
@@ -115,11 +116,18 @@ describe('speed-to-lead reminder', () => {
   });
   afterEach(() => env.cleanup());
 
-  function setup(start: string) {
+  function setup(start: string, appSettings?: Settings) {
     const clock = manualClock(at(start));
     const notifier = recordingNotifier();
     const { events, emitted } = busWithLog();
-    const s = createSpeedToLead({ db: env.db, events, notifier, clock, logger: quietLogger });
+    const s = createSpeedToLead({
+      db: env.db,
+      events,
+      notifier,
+      clock,
+      logger: quietLogger,
+      appSettings: appSettings && (() => appSettings),
+    });
     return { clock, notifier, emitted, s };
   }
 
@@ -169,5 +177,17 @@ describe('speed-to-lead reminder', () => {
     insertLead(env.db, { id: 'yesterday', createdTime: at('2026-11-02T10:00:00Z') });
     const { s } = setup('2026-11-03T16:00:00Z');
     expect(s.checkReminders()).toEqual([]);
+  });
+
+  it('follows the app notification settings: off means none, previews off hides the name', () => {
+    insertLead(env.db, { id: 'L1', name: 'Ana Pérez', createdTime: at('2026-11-02T10:00:00Z') });
+    const off: Settings = { ...defaultSettings, notifications: { ...defaultSettings.notifications, enabled: false } };
+    const muted = setup('2026-11-02T10:06:00Z', off);
+    expect(muted.s.checkReminders()).toEqual([]);
+    const noPreview: Settings = { ...defaultSettings, notifications: { ...defaultSettings.notifications, previews: false } };
+    const shown = setup('2026-11-02T10:07:00Z', noPreview);
+    expect(shown.s.checkReminders()).toEqual(['L1']);
+    expect(shown.notifier.shown[0]!.title).toBe('A new lead is waiting');
+    expect(JSON.stringify(shown.notifier.shown)).not.toContain('Ana');
   });
 });

@@ -148,6 +148,7 @@ export function createConversions(deps: ConversionsDeps) {
       unsubscribe.push(events.on('pages.changed', resumeAfterReconnect));
       const loop = () => {
         timer = setTimeout(() => void wake().finally(() => !stopped && loop()), deps.intervalMs ?? 30_000);
+        timer.unref?.();
       };
       loop();
       void wake();

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/index';
+import { ApiError, type Settings } from '../../../shared/index';
 import { readConversionSettings } from '../conversions/settings';
 import type { EventBus } from '../events';
 import type { Clock, Logger, Notifier } from '../ports';
@@ -18,12 +18,14 @@ export interface SpeedToLeadDeps {
   logger: Logger;
   /** How often reminders are checked; default 30 s (the limit is minutes, so that is precise enough). */
   intervalMs?: number;
+  /** The app's settings: reminders follow notifications on/off, previews and quiet hours. */
+  appSettings?: () => Settings;
 }
 
 /** Speed to lead: first-contact recording, figures for Home, and the waiting-lead reminder. */
 export function createSpeedToLead(deps: SpeedToLeadDeps) {
   const { db, events, clock } = deps;
-  const reminders = createReminders({ ...deps, settings: () => readConversionSettings(db) });
+  const reminders = createReminders({ ...deps, settings: () => readConversionSettings(db), appSettings: deps.appSettings });
   let timer: NodeJS.Timeout | null = null;
 
   const handlers = {
@@ -60,6 +62,7 @@ export function createSpeedToLead(deps: SpeedToLeadDeps) {
     start() {
       if (timer) return;
       timer = setInterval(safeCheck, deps.intervalMs ?? 30_000);
+      timer.unref?.();
       safeCheck();
     },
     stop() {

@@ -1,4 +1,5 @@
-import type { ConversionSettings } from '../../../shared/index';
+import type { ConversionSettings, Settings } from '../../../shared/index';
+import { inQuietHours } from '../leads/notifyLead';
 import type { EventBus } from '../events';
 import type { Clock, Logger, NotificationRequest, Notifier } from '../ports';
 import type { Db } from '../store/db';
@@ -16,6 +17,8 @@ export interface ReminderDeps {
   clock: Clock;
   logger: Logger;
   settings: () => ConversionSettings;
+  /** The app's notification preferences (on/off, previews, quiet hours); all on when absent. */
+  appSettings?: () => Settings;
 }
 
 /**
@@ -38,6 +41,10 @@ export function createReminders(deps: ReminderDeps) {
       cacheKey = key;
     }
     const now = clock.now();
+    const app = deps.appSettings?.();
+    // Notifications off or quiet hours: nothing is marked, so a reminder still due afterwards shows then.
+    if (app && (!app.notifications.enabled || inQuietHours(app, new Date(now)))) return [];
+    const previews = app?.notifications.previews ?? true;
     const candidates = db
       .prepare(
         `SELECT l.id, l.created_time, l.full_name, f.name AS form_name FROM leads l
@@ -61,8 +68,8 @@ export function createReminders(deps: ReminderDeps) {
       const waited = Math.round((now - lead.created_time) / 60_000);
       const n: NotificationRequest = {
         tag: `speed-to-lead:${lead.id}`,
-        title: `${lead.full_name ?? 'A new lead'} is waiting`,
-        body: `No contact yet after ${formatWait(waited)}${lead.form_name ? ` (${lead.form_name})` : ''}. Answering fast wins leads.`,
+        title: previews && lead.full_name ? `${lead.full_name} is waiting` : 'A new lead is waiting',
+        body: `No contact yet after ${formatWait(waited)}${previews && lead.form_name ? ` (${lead.form_name})` : ''}. Answering fast wins leads.`,
         route: `lead/${lead.id}`,
       };
       deps.notifier.notify(n);
