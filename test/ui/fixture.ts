@@ -8,32 +8,12 @@
  *   test('…', async ({ page, stack }) => { await openApp(page, stack); … });
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { ensureRendererBuilt } from './build';
 import { startStack, type Stack, type StackOptions } from './stack';
 
-export { expect };
+export { expect, ensureRendererBuilt };
 export type { Stack };
-
-/** Newest modification time under the renderer's sources (and the shared contract it bundles). */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/renderer when it is missing or older than its sources: once per run, not per test. */
-export function ensureRendererBuilt(): void {
-  const index = 'dist/renderer/index.html';
-  const sources = Math.max(newestSource('renderer'), newestSource('shared'), statSync('vite.config.ts').mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build of the renderer failed');
-}
 
 export const test = base.extend<{ stack: Stack; stackOptions: StackOptions }, { renderer: void }>({
   renderer: [

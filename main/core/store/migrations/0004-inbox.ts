@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Migration } from './types';
 
 /**
@@ -9,6 +10,30 @@ import type { Migration } from './types';
  * implicit rowid of `leads`), and triggers keep it in step with every write path, so the ingest and
  * sync code that upserts leads needs to know nothing about search.
  */
+// The digits column uses plain SQL (not an app function) so any connection can run the
+// triggers: strip the usual phone punctuation.
+const digits = (row: string) =>
+  `replace(replace(replace(replace(replace(replace(replace(coalesce(${row}.phone, ''), ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''), '/', '')`;
+const values = (row: string) => `
+  coalesce(${row}.full_name, ''), coalesce(${row}.email, ''), coalesce(${row}.phone, ''), ${digits(row)},
+  coalesce(${row}.company, ''), coalesce(${row}.city, ''),
+  coalesce((SELECT group_concat(j.value, ' ') FROM json_tree(CASE WHEN json_valid(${row}.answers) THEN ${row}.answers ELSE '[]' END) j
+             WHERE j.type = 'text' AND j.key IS NOT 'key'), '')`;
+
+/**
+ * Fills the search index from the leads table in one statement (the migration's backfill; also used
+ * after bulk loads that drop the triggers for speed).
+ */
+export function rebuildLeadSearch(db: Database.Database): void {
+  db.exec(`
+    DELETE FROM leads_fts;
+    DELETE FROM lead_search_ids;
+    INSERT INTO lead_search_ids(lead_id) SELECT id FROM leads;
+    INSERT INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
+      SELECT s.doc, ${values('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id;
+  `);
+}
+
 export const m0004: Migration = {
   version: 4,
   name: 'inbox',
@@ -47,15 +72,6 @@ export const m0004: Migration = {
       CREATE INDEX leads_name ON leads(full_name, id);
       CREATE INDEX leads_uncontacted ON leads(created_time DESC, id) WHERE first_contact_at IS NULL;
     `);
-    // The digits column uses plain SQL (not an app function) so any connection can run the
-    // triggers: strip the usual phone punctuation.
-    const digits = (row: string) =>
-      `replace(replace(replace(replace(replace(replace(replace(coalesce(${row}.phone, ''), ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''), '/', '')`;
-    const values = (row: string) => `
-      coalesce(${row}.full_name, ''), coalesce(${row}.email, ''), coalesce(${row}.phone, ''), ${digits(row)},
-      coalesce(${row}.company, ''), coalesce(${row}.city, ''),
-      coalesce((SELECT group_concat(j.value, ' ') FROM json_tree(CASE WHEN json_valid(${row}.answers) THEN ${row}.answers ELSE '[]' END) j
-                 WHERE j.type = 'text' AND j.key IS NOT 'key'), '')`;
     // No OR IGNORE / OR REPLACE in the trigger bodies: SQLite applies the *outer* statement's
     // conflict policy to trigger programs, so an upsert (ON CONFLICT DO UPDATE) or INSERT OR REPLACE
     // on leads would turn them into hard failures. Plain guarded statements behave the same under
@@ -75,9 +91,7 @@ export const m0004: Migration = {
         DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = old.id);
         DELETE FROM lead_search_ids WHERE lead_id = old.id;
       END;
-      INSERT INTO lead_search_ids(lead_id) SELECT id FROM leads;
-      INSERT INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
-        SELECT s.doc, ${values('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id;
     `);
+    rebuildLeadSearch(db);
   },
 };
