@@ -37,8 +37,8 @@ export const locales: LocaleData[] = [
   },
   {
     locale: 'es_ES',
-    first: same(['Lucía', 'Hugo', 'Martina', 'Mateo', 'Sofía', 'Leo', 'Valeria', 'Pablo', 'Carmen', 'Álvaro', 'Paula', 'Javier']).map(([n]) => [n, deaccent(n)]),
-    last: same(['García', 'Fernández', 'González', 'Rodríguez', 'López', 'Martínez', 'Sánchez', 'Pérez', 'Gómez', 'Muñoz']).map(([n]) => [n, deaccent(n)]),
+    first: same(['Lucía', 'Hugo', 'Martina', 'Mateo', 'Sofía', 'Leo', 'Valeria', 'Pablo', 'Carmen', 'Álvaro', 'Paula', 'Javier']).map(([n]) => [n, deaccent(n).toLowerCase()]),
+    last: same(['García', 'Fernández', 'González', 'Rodríguez', 'López', 'Martínez', 'Sánchez', 'Pérez', 'Gómez', 'Muñoz']).map(([n]) => [n, deaccent(n).toLowerCase()]),
     cities: ['Madrid', 'Barcelona', 'Valencia', 'Sevilla', 'Málaga', 'Bilbao', 'Zaragoza', 'A Coruña'],
     phone: (d) => `+346${d.slice(0, 8)}`,
     domains: ['gmail.com', 'hotmail.es', 'yahoo.es', 'telefonica.net'],
@@ -50,8 +50,8 @@ export const locales: LocaleData[] = [
   },
   {
     locale: 'de_DE',
-    first: same(['Lukas', 'Anna', 'Jürgen', 'Sophie', 'Maximilian', 'Lena', 'Jonas', 'Marie', 'Björn', 'Hannah']).map(([n]) => [n, deaccent(n)]),
-    last: same(['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schäfer', 'Groß']).map(([n]) => [n, deaccent(n)]),
+    first: same(['Lukas', 'Anna', 'Jürgen', 'Sophie', 'Maximilian', 'Lena', 'Jonas', 'Marie', 'Björn', 'Hannah']).map(([n]) => [n, deaccent(n).toLowerCase()]),
+    last: same(['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schäfer', 'Groß']).map(([n]) => [n, deaccent(n).toLowerCase()]),
     cities: ['Berlin', 'München', 'Köln', 'Hamburg', 'Frankfurt am Main', 'Düsseldorf', 'Leipzig'],
     phone: (d) => `+4915${d.slice(0, 9)}`,
     domains: ['gmx.de', 'web.de', 't-online.de', 'gmail.com'],

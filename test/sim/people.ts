@@ -21,7 +21,7 @@ export function makePerson(rng: Rng, loc: LocaleData): Person {
   const fullName = loc.familyFirst ? `${last}${first}` : `${first} ${last}`;
   const sep = rng.pick(['.', '', '_']);
   const num = rng.chance(0.4) ? String(rng.int(1, 99)) : '';
-  const email = `${firstLatin}${sep}${lastLatin.replace(/[^a-z]/g, '')}${num}@${rng.pick(loc.domains)}`;
+  const email = `${firstLatin.replace(/[^a-z]/g, '')}${sep}${lastLatin.replace(/[^a-z]/g, '')}${num}@${rng.pick(loc.domains)}`;
   const phone = loc.phone(rng.chars(10, '0123456789'));
   return { firstName: first, lastName: last, fullName, email, phone, city: rng.pick(loc.cities) };
 }

@@ -1,0 +1,130 @@
+/**
+ * The simulator must never be the bottleneck: leads/s served when one client (the app's own
+ * GraphClient, following paging.next) pages one form of 100,000 leads at limit 100, 250 and 500.
+ * Limit: a bare node:http server answering the very same URLs with the very same bytes,
+ * pre-serialised, through the same client in the same run: the ceiling of HTTP + JSON parsing.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphClient } from '../../main/core/graph/client';
+import { createSimulator, type Simulator } from '../sim/server';
+import { median } from './baselines';
+import { percentile, type BenchContext, type Benchmark, type Figure } from './types';
+
+const fields = 'id,created_time,field_data,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,form_id,is_organic,platform';
+
+interface PassResult {
+  leads: number;
+  ms: number;
+  requestMs: number[];
+}
+
+/** One full pass over the form, newest first, as the app's catch-up does it. */
+async function pass(baseUrl: string, formId: string, token: string, limit: number): Promise<PassResult> {
+  const requestMs: number[] = [];
+  let last = performance.now();
+  const client = new GraphClient({
+    baseUrl,
+    version: 'v25.0',
+    onUsage: () => {
+      const now = performance.now();
+      requestMs.push(now - last);
+      last = now;
+    },
+  });
+  const t0 = performance.now();
+  last = t0;
+  let leads = 0;
+  for await (const page of client.pages<unknown>(`${formId}/leads`, token, { fields, limit })) leads += page.length;
+  return { leads, ms: performance.now() - t0, requestMs };
+}
+
+/** Records each page body the simulator served, keyed by path+query without access_token. */
+async function capture(sim: Simulator, formId: string, token: string, limit: number): Promise<Map<string, string>> {
+  const pages = new Map<string, string>();
+  let url: string | undefined = `${sim.url}/v25.0/${formId}/leads?fields=${encodeURIComponent(fields)}&limit=${limit}`;
+  while (url) {
+    const u = new URL(url);
+    u.searchParams.delete('access_token');
+    const body = await (await fetch(u, { headers: { authorization: `Bearer ${token}` } })).text();
+    pages.set(u.pathname + u.search, body);
+    url = (JSON.parse(body) as { paging?: { next?: string } }).paging?.next;
+  }
+  return pages;
+}
+
+async function bareServer(pages: Map<string, string>, simUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  let origin = '';
+  let rewritten: Map<string, string> | null = null;
+  const server = http.createServer((req, res) => {
+    rewritten ??= new Map([...pages].map(([k, v]) => [k, v.split(simUrl).join(origin)]));
+    const body = rewritten.get(req.url ?? '') ?? '{"data":[]}';
+    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'content-length': String(Buffer.byteLength(body)) });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: origin,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+const bench: Benchmark = {
+  name: 'sim',
+  async run(ctx: BenchContext): Promise<Figure[]> {
+    const total = ctx.quick ? 20_000 : 100_000;
+    const runs = ctx.quick ? 3 : 5;
+    const sim = await createSimulator({ appSecret: 'bench', seed: 1 });
+    const figures: Figure[] = [];
+    try {
+      const t0 = performance.now();
+      const s = sim.control.loadScenario({ name: 'custom', pages: 1, formsPerPage: 1, leads: total, conversations: 0, whatsapp: false, dataset: false });
+      const genMs = performance.now() - t0;
+      ctx.log(`generated ${total} leads in ${genMs.toFixed(0)} ms`);
+      figures.push({ name: 'sim.scenario_generate', value: Math.round(total / (genMs / 1000)), unit: 'leads/s', limit: null, limit_name: null, runs: 1, p50: null, p99: null });
+      const page = s.pages[0]!;
+      const formId = page.forms[0]!;
+      for (const limit of [100, 250, 500]) {
+        const pages = await capture(sim, formId, page.accessToken, limit);
+        const bare = await bareServer(pages, sim.url);
+        const simRates: number[] = [];
+        const bareRates: number[] = [];
+        const lat: number[] = [];
+        try {
+          for (let r = 0; r < runs; r++) {
+            // Interleave so both see the same machine load (2 shared cores).
+            const a = await pass(sim.url, formId, page.accessToken, limit);
+            const b = await pass(bare.url, formId, page.accessToken, limit);
+            if (a.leads !== total || b.leads !== total) throw new Error(`paged ${a.leads}/${b.leads} of ${total}`);
+            simRates.push(a.leads / (a.ms / 1000));
+            bareRates.push(b.leads / (b.ms / 1000));
+            lat.push(...a.requestMs);
+          }
+        } finally {
+          await bare.close();
+        }
+        ctx.log(`limit ${limit}: sim ${median(simRates).toFixed(0)} leads/s, bare ${median(bareRates).toFixed(0)} leads/s`);
+        figures.push({
+          name: `sim.leads_paging_limit${limit}`,
+          value: Math.round(median(simRates)),
+          unit: 'leads/s',
+          limit: Math.round(median(bareRates)),
+          limit_name: 'bare node:http serving the same pre-serialised pages',
+          runs,
+          p50: Number(percentile(lat, 50).toFixed(2)),
+          p99: Number(percentile(lat, 99).toFixed(2)),
+        });
+      }
+    } finally {
+      await sim.close();
+    }
+    return figures;
+  },
+};
+
+export default bench;
