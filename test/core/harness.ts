@@ -13,7 +13,8 @@ import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStor
 import { createFileLogger } from '../../main/core/log/fileLogger';
 import type { NotificationRequest, TokenStore } from '../../main/core/ports';
 import type { CoreTuning } from '../../main/core/tuning';
-import { createRelay, type Relay } from '../../relay/server';
+import { createRelay, type Relay, type RelayOptions } from '../../relay/server';
+import { createTcpProxy, type TcpProxy } from '../chaos/tcpProxy';
 import { silentLogger } from '../../relay/logger';
 import { createSimulator, type Simulator } from '../sim/server';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/index';
@@ -44,6 +45,7 @@ export interface Stack {
   dataDir: string;
   sim: Simulator;
   relay: Relay;
+  proxy: TcpProxy | null;
   config: CoreConfig;
   keychainService: string;
   tokens: TokenStore;
@@ -62,7 +64,15 @@ const followRedirects: Browser = async (url) => {
 };
 
 export async function startStack(
-  opts: { tuning?: Partial<CoreTuning>; relayHeartbeatMs?: number; seed?: number; browser?: Browser } = {},
+  opts: {
+    tuning?: Partial<CoreTuning>;
+    relayHeartbeatMs?: number;
+    seed?: number;
+    browser?: Browser;
+    relay?: Partial<RelayOptions>;
+    /** Put a controllable TCP proxy between the desktop and the relay (network faults). */
+    proxy?: boolean;
+  } = {},
 ): Promise<Stack> {
   const root = mkdtempSync(join(tmpdir(), 'lead-inbox-core-'));
   const dataDir = join(root, 'desktop');
@@ -76,13 +86,15 @@ export async function startStack(
     graphApiUrl: sim.url,
     heartbeatMs: opts.relayHeartbeatMs ?? 1_000,
     log: silentLogger,
+    ...opts.relay,
   });
+  const proxy = opts.proxy ? await createTcpProxy({ port: relay.port }) : null;
   sim.context.webhooks.setUrl(`${relay.url}/webhooks/meta`);
   const config: CoreConfig = {
     dataDir,
     graphApiUrl: sim.url,
     graphVersion: 'v25.0',
-    relayUrl: relay.url,
+    relayUrl: proxy ? proxy.url : relay.url,
     metaAppId: sim.appId,
     dialogUrl: sim.url,
   };
@@ -100,6 +112,7 @@ export async function startStack(
     dataDir,
     sim,
     relay,
+    proxy,
     config,
     keychainService,
     tokens,
@@ -112,6 +125,7 @@ export async function startStack(
     },
     async close() {
       await stack.desktop.stop().catch(() => undefined);
+      await proxy?.close();
       await relay.close();
       await sim.close();
       for (const c of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, c.account);
