@@ -4,11 +4,13 @@
  * ABI (never in postinstall: that would break the Node tests right after `npm install`).
  * Rebuilds only what differs, with @electron/rebuild, which fetches Electron's headers (network).
  * `npm test` switches back through scripts/ensure-node-abi.mjs.
- *   node scripts/ensure-electron-abi.mjs          switch if needed
- *   node scripts/ensure-electron-abi.mjs --check  only report; exit 1 if a switch is needed
+ *   node scripts/ensure-electron-abi.mjs               switch if needed
+ *   node scripts/ensure-electron-abi.mjs --check       only report; exit 1 if a switch is needed
+ *   node scripts/ensure-electron-abi.mjs --root <dir>  work on another app folder (a staged copy,
+ *                                                       see stageApp in native-abi.mjs)
  */
 /* global console */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import process from 'node:process';
 import {
   describeModules,
@@ -21,8 +23,11 @@ import {
   writeMarker,
 } from './native-abi.mjs';
 
-const root = join(import.meta.dirname, '..');
-const target = electronTarget(root);
+const project = join(import.meta.dirname, '..');
+const rootArg = process.argv.indexOf('--root');
+const root =
+  rootArg > 0 && process.argv[rootArg + 1] ? resolve(process.argv[rootArg + 1]) : project;
+const target = electronTarget(project);
 const checkOnly = process.argv.includes('--check');
 
 const plan = () => modulesToRebuild(inspectModules(root), target, readMarker(root));
@@ -46,9 +51,11 @@ withLock(root, () => {
   console.log(
     `native modules: rebuilding ${pending.join(', ')} for Electron ${target.version} (ABI ${target.abi})`,
   );
-  const status = run(root, join(root, 'node_modules', '.bin', 'electron-rebuild'), [
+  const status = run(root, join(project, 'node_modules', '.bin', 'electron-rebuild'), [
     '--version',
     target.version,
+    '--module-dir',
+    root,
     '--only',
     pending.join(','),
     '--force',

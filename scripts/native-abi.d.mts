@@ -42,3 +42,5 @@ export function run(
   env?: Record<string, string>,
 ): number;
 export function describeModules(inspected: InspectedModule[]): string;
+export const runtimeModules: string[];
+export function stageApp(root: string, dest: string): string;

@@ -9,7 +9,15 @@
  */
 /* global console */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -147,4 +155,37 @@ export function describeModules(inspected) {
         `${name}: ${state.kind === 'abi' ? `ABI ${state.abi}` : state.kind === 'napi' ? 'Node-API' : state.kind}`,
     )
     .join(', ');
+}
+
+/** What a packaged app needs at run time besides dist/: the native modules and their loaders. */
+export const runtimeModules = ['better-sqlite3', 'keytar', 'bindings', 'file-uri-to-path'];
+/** Needed only to compile them (keytar's C++ wrapper headers). */
+const buildModules = ['node-addon-api'];
+
+/**
+ * Copies the built app (dist/, a package.json naming only the native dependencies, and those
+ * modules) to `dest`, the layout of a packaged app. Rebuilding the copy for Electron leaves the
+ * project's node_modules on Node's ABI, so Node tests and an Electron run can share a machine
+ * and even a test run (the Electron spec's own worker loads better-sqlite3 under Node).
+ */
+export function stageApp(root, dest) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  mkdirSync(dest, { recursive: true });
+  cpSync(join(root, 'dist'), join(dest, 'dist'), { recursive: true });
+  const dependencies = Object.fromEntries(
+    ['better-sqlite3', 'keytar'].map((name) => [name, pkg.dependencies[name]]),
+  );
+  const staged = {
+    name: pkg.name,
+    productName: pkg.productName,
+    version: pkg.version,
+    main: pkg.main,
+    dependencies,
+  };
+  writeFileSync(join(dest, 'package.json'), `${JSON.stringify(staged, null, 2)}\n`);
+  for (const name of [...runtimeModules, ...buildModules]) {
+    const from = join(root, 'node_modules', name);
+    if (existsSync(from)) cpSync(from, join(dest, 'node_modules', name), { recursive: true });
+  }
+  return dest;
 }
