@@ -44,9 +44,9 @@ async function capture(sim: Simulator, formId: string, token: string, limit: num
   const pages = new Map<string, string>();
   let url: string | undefined = `${sim.url}/v25.0/${formId}/leads?fields=${encodeURIComponent(fields)}&limit=${limit}`;
   while (url) {
-    const u = new URL(url);
+    const u: URL = new URL(url);
     u.searchParams.delete('access_token');
-    const body = await (await fetch(u, { headers: { authorization: `Bearer ${token}` } })).text();
+    const body: string = await (await fetch(u, { headers: { authorization: `Bearer ${token}` } })).text();
     pages.set(u.pathname + u.search, body);
     url = (JSON.parse(body) as { paging?: { next?: string } }).paging?.next;
   }
