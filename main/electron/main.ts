@@ -66,10 +66,15 @@ async function run(): Promise<void> {
   let win: BrowserWindow | null = null;
   let core: CoreHooks | null = null;
   let quitting = false;
+  // macOS delivers a launching link ('open-url') before the window exists: keep it for the window.
+  let pendingRoute: string | null = null;
 
   const showWindow = () => win && revealWindow(win);
   const navigate = (route: string) => {
-    if (!win) return;
+    if (!win) {
+      pendingRoute = route;
+      return;
+    }
     revealWindow(win);
     sendNavigate(win, route);
   };
@@ -108,7 +113,7 @@ async function run(): Promise<void> {
     openExternal: (url) => openExternalSafely(url, logger, extraOrigins),
     logger,
   }) as CoreHooks;
-  const started = core;
+  const started = core; // non-null from here on
   // The core calls notifier.notify for native notifications (and emits notification.requested
   // for browser windows, which ipc.ts does not forward here), so nothing else subscribes to it.
   const ipc = registerIpc({
@@ -141,7 +146,7 @@ async function run(): Promise<void> {
   const initialRoute =
     launchLink.ok && launchLink.value.kind !== 'oauth'
       ? `${launchLink.value.kind}/${launchLink.value.id}`
-      : null;
+      : pendingRoute;
   win = createMainWindow({
     initialRoute,
     preloadPath: paths.preload,
@@ -176,15 +181,16 @@ async function run(): Promise<void> {
     const finish = () => {
       if (stopped) return;
       stopped = true;
+      clearTimeout(deadline);
       ipc.dispose();
       tray.destroy();
       app.quit();
     };
     // WAL keeps the database consistent even if stop() hangs; do not keep a zombie app around.
-    setTimeout(() => {
+    const deadline = setTimeout(() => {
       logger.warn('core did not stop within 5 s; quitting anyway');
       finish();
-    }, 5_000).unref();
+    }, 5_000);
     started
       .stop()
       .catch((error: unknown) => logger.error('core stop failed', { error: String(error) }))
