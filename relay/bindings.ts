@@ -10,6 +10,8 @@ const key = (kind: string, assetId: string) => `${kind}:${assetId}`;
 export class BindingIndex {
   private readonly byAsset = new Map<string, Set<string>>();
   private readonly byUser = new Map<string, Set<string>>();
+  /** `installId|kind:assetId` → the user whose token proved it. */
+  private readonly userOf = new Map<string, string | null>();
 
   constructor(private readonly db: RelayDb) {
     const rows = db.prepare('SELECT install_id, kind, asset_id, user_id FROM bindings').all() as {
@@ -40,7 +42,7 @@ export class BindingIndex {
          ON CONFLICT (install_id, kind, asset_id) DO UPDATE SET user_id = excluded.user_id`,
       )
       .run(installId, kind, assetId, userId, now);
-    this.forget(installId, kind, assetId);
+    this.forgetOne(installId, kind, assetId);
     this.remember(installId, kind, assetId, userId);
   }
 
@@ -48,17 +50,13 @@ export class BindingIndex {
     const res = this.db
       .prepare('DELETE FROM bindings WHERE install_id = ? AND kind = ? AND asset_id = ?')
       .run(installId, kind, assetId);
-    this.forget(installId, kind, assetId);
+    this.forgetOne(installId, kind, assetId);
     return res.changes > 0;
   }
 
-  /** Deauthorisation: drops every binding proved by this user. Returns how many were dropped. */
-  unbindUser(userId: string): number {
-    const rows = this.db
-      .prepare('DELETE FROM bindings WHERE user_id = ? RETURNING install_id, kind, asset_id')
-      .all(userId) as { install_id: string; kind: string; asset_id: string }[];
-    for (const r of rows) this.forget(r.install_id, r.kind, r.asset_id);
-    return rows.length;
+  /** Deauthorisation: the commit worker deleted these rows; drop them from memory too. */
+  forget(rows: { install_id: string; kind: string; asset_id: string }[]): void {
+    for (const r of rows) this.forgetOne(r.install_id, r.kind, r.asset_id);
   }
 
   count(): number {
@@ -78,9 +76,7 @@ export class BindingIndex {
     this.userOf.set(`${installId}|${k}`, userId);
   }
 
-  private readonly userOf = new Map<string, string | null>();
-
-  private forget(installId: string, kind: string, assetId: string): void {
+  private forgetOne(installId: string, kind: string, assetId: string): void {
     const k = key(kind, assetId);
     this.byAsset.get(k)?.delete(installId);
     if (this.byAsset.get(k)?.size === 0) this.byAsset.delete(k);

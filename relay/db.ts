@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 export type RelayDb = Database.Database;
 
+export const RELAY_DB_FILE = 'relay.sqlite';
+
 /**
  * The relay's own schema (not the desktop's migrations: different process, different data).
  * `deliveries` is the per-install log: every install has its own gap-free seq space, so several
@@ -58,7 +60,7 @@ const migrations: { version: number; sql: string }[] = [
  */
 export function openRelayDb(dataDir: string): RelayDb {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'relay.sqlite'));
+  const db = new Database(join(dataDir, RELAY_DB_FILE));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

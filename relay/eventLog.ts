@@ -1,7 +1,14 @@
-import type { RelayDb } from './db';
 import type { BindingIndex } from './bindings';
+import type { CommitBatch, CommitWorker } from './commitWorker';
+import type { RelayDb } from './db';
 import type { InstallRegistry } from './installs';
 import type { IncomingEvent } from './routing';
+
+/**
+ * Two batches in flight: one being fsynced by the worker while the next one, holding everything
+ * that arrived meanwhile, waits right behind it, so the disk never idles under load.
+ */
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 export interface StoredDelivery {
   seq: number;
@@ -29,30 +36,28 @@ export interface CommitReport {
 }
 
 /**
- * The durable event log with group commit: every webhook POST enqueues its events and waits;
- * one setImmediate later a single transaction (one fsync) stores everything queued meanwhile and
- * fans each event out to the installs bound to it. Concurrent POSTs thus share an fsync, and
- * each caller answers 200 only after its own events are on disk.
+ * The durable event log with group commit: every webhook POST enqueues its events and waits.
+ * Whenever no commit is running, everything queued so far goes to the commit worker as ONE
+ * transaction (one fsync), fanned out to the installs bound to each event; while it is being made
+ * durable, new POSTs queue up for the next one. Each caller answers 200 only after its own events
+ * are on disk.
  */
 export class EventLog {
   private queue: Pending[] = [];
-  private scheduled = false;
-  private readonly insertEvent;
-  private readonly insertDelivery;
-  private readonly updateHead;
+  /** Batches sent to the worker and not yet answered (it commits them strictly in order). */
+  private inFlight = 0;
+  /** Seqs assigned to batches in flight: the next batch numbers on top of them. */
+  private readonly plannedHeads = new Map<string, number>();
+  private idle: (() => void)[] = [];
   private readonly readAfter;
 
   constructor(
-    private readonly db: RelayDb,
+    db: RelayDb,
+    private readonly worker: CommitWorker,
     private readonly installs: InstallRegistry,
     private readonly bindings: BindingIndex,
     private readonly onCommit: (report: CommitReport) => void,
   ) {
-    this.insertEvent = db.prepare(
-      'INSERT INTO events (received_at, object, kind, asset_id, raw) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.insertDelivery = db.prepare('INSERT INTO deliveries (install_id, seq, event_id) VALUES (?, ?, ?)');
-    this.updateHead = db.prepare('UPDATE installs SET head_seq = ? WHERE id = ?');
     this.readAfter = db.prepare(
       `SELECT d.seq, e.received_at AS receivedAt, e.object, e.kind, e.asset_id AS assetId, e.raw
          FROM deliveries d JOIN events e ON e.id = d.event_id
@@ -64,10 +69,8 @@ export class EventLog {
   append(events: IncomingEvent[], receivedAt: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ events, receivedAt, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      // Let the requests already readable in this loop turn join the batch.
+      if (this.inFlight < MAX_BATCHES_IN_FLIGHT) setImmediate(() => this.flush());
     });
   }
 
@@ -81,52 +84,76 @@ export class EventLog {
     return this.readAfter.all(installId, afterSeq, limit) as StoredDelivery[];
   }
 
-  /** Finishes every queued commit (graceful shutdown). */
-  drain(): void {
-    while (this.queue.length > 0) this.flush();
+  /** Resolves when every queued commit has finished (graceful shutdown). */
+  drain(): Promise<void> {
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
   }
 
   private flush(): void {
-    this.scheduled = false;
+    if (this.inFlight >= MAX_BATCHES_IN_FLIGHT || this.queue.length === 0) return;
+    this.inFlight++;
     const batch = this.queue;
-    if (batch.length === 0) return;
     this.queue = [];
-    let report: CommitReport;
-    try {
-      report = this.db.transaction(() => this.store(batch))();
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
-    }
-    for (const [id, seq] of report.heads) this.installs.setHead(id, seq);
-    for (const p of batch) p.resolve();
-    this.onCommit(report);
+    const { message, report } = this.plan(batch);
+    this.worker.commit(message).then(
+      (result) => {
+        for (const [id, seq] of report.heads) {
+          this.installs.setHead(id, seq);
+          if (this.plannedHeads.get(id) === seq) this.plannedHeads.delete(id);
+        }
+        this.bindings.forget(result.unbound);
+        report.unbound = result.unbound.length;
+        for (const p of batch) p.resolve();
+        this.onCommit(report);
+        this.next();
+      },
+      (e: unknown) => {
+        // A failed batch leaves its seqs unused: a later batch may already sit on top of them.
+        // A hole in an install's seqs is harmless (reads are "seq > cursor").
+        for (const [id, seq] of report.heads) if (this.plannedHeads.get(id) === seq) this.plannedHeads.delete(id);
+        for (const p of batch) p.reject(e);
+        this.next();
+      },
+    );
   }
 
-  private store(batch: Pending[]): CommitReport {
+  private next(): void {
+    this.inFlight--;
+    if (this.queue.length > 0) this.flush();
+    else if (this.inFlight === 0) for (const r of this.idle.splice(0)) r();
+  }
+
+  /** Assigns each install's next seqs (applied to memory only after the commit succeeds). */
+  private plan(batch: Pending[]): { message: CommitBatch; report: CommitReport } {
     const heads = new Map<string, number>();
-    let stored = 0;
+    const events: CommitBatch['events'] = [];
     let deliveries = 0;
-    let unbound = 0;
     for (const p of batch) {
       for (const ev of p.events) {
-        const eventId = Number(this.insertEvent.run(p.receivedAt, ev.object, ev.kind, ev.assetId, ev.raw).lastInsertRowid);
-        stored++;
-        const targets =
-          ev.kind === 'permissions'
-            ? this.bindings.installsForUser(ev.assetId)
-            : this.bindings.installsFor(ev.kind, ev.routeIds);
-        for (const installId of targets) {
-          const seq = (heads.get(installId) ?? this.installs.head(installId)) + 1;
-          this.insertDelivery.run(installId, seq, eventId);
+        const targetIds =
+          ev.kind === 'permissions' ? this.bindings.installsForUser(ev.assetId) : this.bindings.installsFor(ev.kind, ev.routeIds);
+        const targets: [string, number][] = [];
+        for (const installId of targetIds) {
+          const seq = (heads.get(installId) ?? this.plannedHeads.get(installId) ?? this.installs.head(installId)) + 1;
           heads.set(installId, seq);
-          deliveries++;
+          this.plannedHeads.set(installId, seq);
+          targets.push([installId, seq]);
         }
-        // Deliver the revocation itself first (the desktop shows "reconnect"), then stop delivery.
-        if (ev.revoked && ev.assetId) unbound += this.bindings.unbindUser(ev.assetId);
+        deliveries += targets.length;
+        events.push({
+          receivedAt: p.receivedAt,
+          object: ev.object,
+          kind: ev.kind,
+          assetId: ev.assetId,
+          raw: ev.raw,
+          targets,
+          // Deliver the revocation itself first (the desktop shows "reconnect"), then stop delivery.
+          unbindUser: ev.revoked && ev.assetId ? ev.assetId : null,
+        });
       }
     }
-    for (const [id, seq] of heads) this.updateHead.run(seq, id);
-    return { heads, stored, deliveries, unbound };
+    const stored = events.length;
+    return { message: { events, heads: [...heads] }, report: { heads, stored, deliveries, unbound: 0 } };
   }
 }

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { handleInstallApi, handleOAuthCallback, handleRegister, type ApiDeps } from './api';
 import { BindingIndex } from './bindings';
-import { openRelayDb } from './db';
+import { CommitWorker } from './commitWorker';
+import { openRelayDb, RELAY_DB_FILE } from './db';
 import { handleDeauthorize } from './deauth';
 import { EventLog } from './eventLog';
 import { sendError, sendJson, sendText, clientIp } from './http';
@@ -66,7 +68,8 @@ export async function createRelay(opts: RelayOptions): Promise<Relay> {
   const installs = new InstallRegistry(db);
   const bindings = new BindingIndex(db);
   let hub: StreamHub | null = null;
-  const eventLog = new EventLog(db, installs, bindings, (report) => {
+  const worker = new CommitWorker(join(opts.dataDir, RELAY_DB_FILE));
+  const eventLog = new EventLog(db, worker, installs, bindings, (report) => {
     if (report.unbound > 0) log.info('bindings dropped by deauthorisation', { count: report.unbound });
     hub?.wake(report.heads.keys());
   });
@@ -195,17 +198,16 @@ export async function createRelay(opts: RelayOptions): Promise<Relay> {
       clearInterval(ackTimer);
       stream.closeAll();
       // Finish in-flight webhook commits so every request we started gets its 200.
-      eventLog.drain();
       const deadline = Date.now() + 5000;
-      while (inFlight > 0 && Date.now() < deadline) {
-        eventLog.drain();
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await eventLog.drain();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       });
+      await eventLog.drain();
+      await worker.close();
       installs.flushAcks();
       db.close();
       log.info('relay stopped');

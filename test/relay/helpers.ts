@@ -51,7 +51,7 @@ export async function postWebhook(
   const res = await fetch(`${url}/webhooks/meta`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   await res.arrayBuffer();
   return res.status;

@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** One group commit, as sent to the worker: events with their per-install seqs already assigned. */
+export interface CommitBatch {
+  events: {
+    receivedAt: number;
+    object: string;
+    kind: string;
+    assetId: string;
+    raw: string;
+    /** [installId, seq] pairs this event is delivered under. */
+    targets: [string, number][];
+    /** A revocation: drop the bindings proved by this user after storing the event. */
+    unbindUser: string | null;
+  }[];
+  heads: [string, number][];
+}
+
+export interface CommitResult {
+  unbound: { install_id: string; kind: string; asset_id: string }[];
+}
+
+/**
+ * The worker's code. It is plain CommonJS evaluated in a worker thread (not a module file) so the
+ * same code runs under tsx, vitest and the esbuild bundle without a loader; better-sqlite3 is
+ * required by the absolute path the main thread resolved.
+ */
+const source = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlitePath);
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+const insertEvent = db.prepare('INSERT INTO events (received_at, object, kind, asset_id, raw) VALUES (?, ?, ?, ?, ?)');
+const insertDelivery = db.prepare('INSERT INTO deliveries (install_id, seq, event_id) VALUES (?, ?, ?)');
+const updateHead = db.prepare('UPDATE installs SET head_seq = ? WHERE id = ? AND head_seq < ?');
+const unbindUser = db.prepare('DELETE FROM bindings WHERE user_id = ? RETURNING install_id, kind, asset_id');
+const commit = db.transaction((batch) => {
+  const unbound = [];
+  for (const ev of batch.events) {
+    const id = insertEvent.run(ev.receivedAt, ev.object, ev.kind, ev.assetId, ev.raw).lastInsertRowid;
+    for (const [installId, seq] of ev.targets) insertDelivery.run(installId, seq, id);
+    if (ev.unbindUser) unbound.push(...unbindUser.all(ev.unbindUser));
+  }
+  for (const [installId, seq] of batch.heads) updateHead.run(seq, installId, seq);
+  return unbound;
+});
+parentPort.on('message', (msg) => {
+  if (msg === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    parentPort.postMessage({ ok: true, unbound: commit(msg) });
+  } catch (e) {
+    parentPort.postMessage({ ok: false, error: String((e && e.message) || e) });
+  }
+});
+`;
+
+/**
+ * Runs the ingest transactions on a worker thread with its own connection (WAL, synchronous=FULL):
+ * the fsync no longer blocks the event loop, so HTTP parsing, signature checks and streaming go on
+ * while a batch is being made durable, and the next batch collects everything that arrived meanwhile.
+ * Batches commit strictly in the order sent; seqs are assigned before sending and applied to memory
+ * only after success.
+ */
+export class CommitWorker {
+  private readonly worker: Worker;
+  /** Answers arrive in the order batches were sent. */
+  private readonly pending: { resolve(r: CommitResult): void; reject(e: Error): void }[] = [];
+
+  constructor(file: string) {
+    const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(source, { eval: true, workerData: { file, sqlitePath } });
+    this.worker.on('message', (msg: { ok: boolean; unbound?: CommitResult['unbound']; error?: string }) => {
+      const p = this.pending.shift();
+      if (msg.ok) p?.resolve({ unbound: msg.unbound ?? [] });
+      else p?.reject(new Error(msg.error ?? 'commit failed'));
+    });
+    this.worker.on('error', (e) => {
+      for (const p of this.pending.splice(0)) p.reject(e);
+    });
+  }
+
+  commit(batch: CommitBatch): Promise<CommitResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.worker.postMessage(batch);
+    });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise<void>((r) => this.worker.once('exit', () => r()));
+    this.worker.postMessage('close');
+    await exited;
+  }
+}
