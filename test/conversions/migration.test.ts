@@ -41,6 +41,11 @@ describe('migration 0003 (conversions)', () => {
       )
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/capi_events_due/);
+    // Home's speed-to-lead query reads only the covering index.
+    const speedPlan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT form_id, created_time, first_contact_at FROM leads WHERE created_time >= 0 AND created_time < 9')
+      .all() as { detail: string }[];
+    expect(speedPlan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX leads_speed/);
     // Deleting a lead (owner deletes data) takes its queue, first contact and reminder rows with it.
     db.prepare("INSERT INTO first_contact (lead_id, at, via) VALUES ('L1', 3, 'call')").run();
     db.prepare("INSERT INTO reminder_sent (lead_id, at) VALUES ('L1', 3)").run();
