@@ -220,4 +220,29 @@ describe('conversion feedback to Meta (simulator)', () => {
       ph: ['e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176'],
     });
   });
+
+  it('a rate limit waits as long as Meta says (usage header), then sends', async () => {
+    const leadId = env.lead();
+    env.sim.control.injectFault({ match: { path: `${env.datasetId}/events` }, error: { code: 80004 }, regainAccessMinutes: 3 });
+    env.setStatus([leadId], 'qualified');
+    await env.conversions.runOnce();
+    const [waiting] = env.conversions.handlers['conversions.forLead']({ leadId }).events;
+    expect(waiting).toMatchObject({ status: 'pending', nextAttemptAt: env.clock.now() + 3 * min });
+    expect(env.conversions.handlers['conversions.getSettings']().health.state).toBe('retrying');
+    env.clock.advance(3 * min);
+    await env.conversions.runOnce();
+    expect(env.received()).toHaveLength(1);
+  });
+
+  it('an event that waited past Meta\'s 7-day window is marked failed locally, never sent', async () => {
+    const leadId = env.lead();
+    env.setStatus([leadId], 'won');
+    env.clock.advance(8 * 24 * 60 * min); // the app was closed for 8 days
+    await env.conversions.runOnce();
+    expect(env.sim.control.calls({ path: `${env.datasetId}/events` })).toHaveLength(0);
+    expect(env.conversions.handlers['conversions.forLead']({ leadId }).events[0]).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/older than 7 days/),
+    });
+  });
 });
