@@ -197,7 +197,10 @@ async function run(): Promise<void> {
       .finally(finish);
   });
 
+  started.events.on('threads.unreadChanged', (c) => notifier.setUnreadThreads(c.threads));
   await started.start();
+  const unread = await started.dispatch('threads.unreadCounts', {});
+  if (unread.ok) notifier.setUnreadThreads((unread.value as { threads: number }).threads);
   if (!initialRoute) router.handleArgv(process.argv);
   logger.info('app started', { version: app.getVersion(), packaged: app.isPackaged, atLogin });
 }

@@ -6,11 +6,14 @@
 import { app, Notification } from 'electron';
 import type { Logger, NotificationRequest, Notifier } from '../core/ports';
 import type { Settings } from '../../shared/domain/settings';
-import { NewItemCounter, RecentTags, planNotification } from './pure/notificationPolicy';
+import { BadgeState, RecentTags, planNotification } from './pure/notificationPolicy';
+import { parseRoute } from './pure/deepLink';
 
 export interface NativeNotifier extends Notifier {
-  /** The owner looked at the app: clear the badge. */
+  /** The owner looked at the app: new leads no longer count on the badge. */
   seen(): void;
+  /** The core's count of conversations with unread messages. */
+  setUnreadThreads(count: number): void;
   /** Close everything still on screen (quitting). */
   dispose(): void;
 }
@@ -25,7 +28,7 @@ export function createNativeNotifier(opts: {
   now?: () => number;
 }): NativeNotifier {
   const now = opts.now ?? Date.now;
-  const counter = new NewItemCounter();
+  const badge = new BadgeState();
   const recent = new RecentTags();
   // Electron drops click handlers of notifications that were garbage-collected: keep references
   // until the notification is closed or clicked.
@@ -40,8 +43,10 @@ export function createNativeNotifier(opts: {
     notify(request: NotificationRequest) {
       if (!recent.admit(request.tag, now())) return;
       const plan = planNotification(request, opts.settings(), new Date(now()));
-      if (plan.show || plan.reason === 'quiet_hours') {
-        if (!opts.windowFocused()) setBadge(counter.add(request.tag));
+      // A lead counts even in quiet hours: silence is about sound and banners, not about the news.
+      const route = parseRoute(request.route);
+      if (route.ok && route.value.kind === 'lead' && !opts.windowFocused()) {
+        setBadge(badge.leadArrived(request.tag));
       }
       if (!plan.show) {
         opts.logger.info('notification not shown', { reason: plan.reason });
@@ -66,7 +71,10 @@ export function createNativeNotifier(opts: {
       n.show();
     },
     seen() {
-      setBadge(counter.clear());
+      setBadge(badge.seen());
+    },
+    setUnreadThreads(count) {
+      setBadge(badge.setUnreadThreads(count));
     },
     dispose() {
       for (const n of live.values()) n.close();

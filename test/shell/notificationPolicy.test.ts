@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings, type Settings } from '../../shared/domain/settings';
 import {
-  NewItemCounter,
+  BadgeState,
   RecentTags,
   planNotification,
 } from '../../main/electron/pure/notificationPolicy';
@@ -88,13 +88,15 @@ describe('planNotification', () => {
 });
 
 describe('badge and repeat handling', () => {
-  it('counts each new item once until the owner looks', () => {
-    const c = new NewItemCounter();
-    expect(c.add('lead:1')).toBe(1);
-    expect(c.add('lead:1')).toBe(1);
-    expect(c.add('thread:2')).toBe(2);
-    expect(c.clear()).toBe(0);
-    expect(c.count).toBe(0);
+  it('counts unread conversations plus each lead that came while the owner was away', () => {
+    const b = new BadgeState();
+    expect(b.setUnreadThreads(3)).toBe(3);
+    expect(b.leadArrived('lead/1')).toBe(4);
+    expect(b.leadArrived('lead/1')).toBe(4);
+    expect(b.leadArrived('lead/2')).toBe(5);
+    expect(b.seen()).toBe(3);
+    expect(b.setUnreadThreads(0)).toBe(0);
+    expect(b.setUnreadThreads(-2)).toBe(0);
   });
 
   it('lets a tag through once per minute so replays and double reports do not ring twice', () => {

@@ -43,24 +43,31 @@ export function planNotification(
 }
 
 /**
- * Counts what arrived while the owner was away (window hidden or unfocused), once per tag, for
- * the dock/taskbar badge. Suppressed notifications (quiet hours) still count: the lead is new.
+ * The dock/taskbar badge: unread conversations (the core's count, which persists until read)
+ * plus leads that arrived while the owner was away (window hidden or unfocused), once per lead,
+ * cleared when they look. Leads have no "unread" state of their own, hence the two parts.
  */
-export class NewItemCounter {
-  private readonly tags = new Set<string>();
+export class BadgeState {
+  private unreadThreads = 0;
+  private readonly newLeads = new Set<string>();
 
-  add(tag: string): number {
-    this.tags.add(tag);
-    return this.tags.size;
+  setUnreadThreads(count: number): number {
+    this.unreadThreads = Number.isFinite(count) && count > 0 ? Math.floor(count) : 0;
+    return this.count;
   }
 
-  clear(): number {
-    this.tags.clear();
-    return 0;
+  leadArrived(tag: string): number {
+    this.newLeads.add(tag);
+    return this.count;
+  }
+
+  seen(): number {
+    this.newLeads.clear();
+    return this.count;
   }
 
   get count(): number {
-    return this.tags.size;
+    return this.unreadThreads + this.newLeads.size;
   }
 }
 
