@@ -185,7 +185,9 @@ export function stageApp(root, dest) {
   writeFileSync(join(dest, 'package.json'), `${JSON.stringify(staged, null, 2)}\n`);
   for (const name of [...runtimeModules, ...buildModules]) {
     const from = join(root, 'node_modules', name);
-    if (existsSync(from)) cpSync(from, join(dest, 'node_modules', name), { recursive: true });
+    // dereference: pnpm and workspaces link modules; the staged app must hold real files.
+    if (existsSync(from))
+      cpSync(from, join(dest, 'node_modules', name), { recursive: true, dereference: true });
   }
   return dest;
 }

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +18,8 @@ import {
   modulesToRebuild,
   nodeTarget,
   readBinaryAbi,
+  runtimeModules,
+  stageApp,
 } from '../../scripts/native-abi.mjs';
 
 /**
@@ -126,4 +137,52 @@ describe('the scripts', () => {
       expect(r.stderr).toContain('npm run web');
     },
   );
+});
+
+describe('staging the app for Electron (what the Electron spec runs)', () => {
+  it('copies dist, a package.json naming only the native modules, and everything they load', () => {
+    const work = mkdtempSync(join(tmpdir(), 'stage-'));
+    try {
+      // A project whose node_modules are links (pnpm, workspaces) and whose dist holds one file.
+      const project = join(work, 'project');
+      mkdirSync(join(project, 'dist/electron'), { recursive: true });
+      mkdirSync(join(project, 'node_modules'));
+      cpSync(join(root, 'package.json'), join(project, 'package.json'));
+      writeFileSync(join(project, 'dist/electron/main.cjs'), '// main');
+      for (const m of [...runtimeModules, 'node-addon-api']) {
+        symlinkSync(join(root, 'node_modules', m), join(project, 'node_modules', m), 'junction');
+      }
+      const app = stageApp(project, join(work, 'app'));
+
+      const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      expect(pkg.main).toBe('dist/electron/main.cjs');
+      expect(Object.keys(pkg.dependencies as object).sort()).toEqual(['better-sqlite3', 'keytar']);
+      expect(readFileSync(join(app, 'dist/electron/main.cjs'), 'utf8')).toBe('// main');
+      // Real files, not links back into the project: rebuilding them must not touch the project.
+      expect(inspectModules(app).map((m) => m.state)).toEqual([
+        { kind: 'abi', abi: nodeAbi },
+        { kind: 'napi' },
+      ]);
+      expect(modulesToRebuild(inspectModules(app), electronTarget(root), null)).toEqual([
+        'better-sqlite3',
+      ]);
+
+      // The copy is complete: both modules load from it (bindings finds the .node file).
+      const load = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          "new (require('better-sqlite3'))(':memory:').prepare('select 1 as x').get(); require('keytar')",
+        ],
+        { cwd: app, encoding: 'utf8' },
+      );
+      expect(load.stderr).toBe('');
+      expect(load.status).toBe(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
 });
