@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { clientFrame, relayCloseCodes, type ServerFrame } from '../shared/relay-protocol';
+import { clientFrame, relayCloseCodes, type RoutingKind, type ServerFrame } from '../shared/relay-protocol';
 import type { EventLog } from './eventLog';
 import type { InstallRegistry } from './installs';
 import type { Metrics } from './metrics';
@@ -91,6 +91,9 @@ export class Session {
       this.lastSent = head;
     } else {
       this.lastSent = cursor;
+      // The cursor is what the client has committed: an ack in itself. Without this, acks lost in
+      // a relay crash would count as in flight and could fill the window before anything is sent.
+      this.installs.ack(this.installId, cursor);
       const next = this.log.read(this.installId, cursor, 1)[0];
       const oldestSeq = next ? next.seq : head + 1;
       if (oldestSeq > cursor + 1) gap = { type: 'gap', cursor, oldestSeq, dropped: oldestSeq - cursor - 1 };
@@ -134,7 +137,7 @@ export class Session {
           seq: r.seq,
           receivedAt: r.receivedAt,
           object: r.object,
-          kind: r.kind as 'page',
+          kind: r.kind as RoutingKind,
           assetId: r.assetId,
           raw: r.raw,
         });

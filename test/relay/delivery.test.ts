@@ -263,3 +263,21 @@ describe('frames the relay refuses', () => {
     expect(c.frames.at(-1)).toMatchObject({ type: 'error', code: 'bad_frame' });
   });
 });
+
+describe('acks lost by the relay', () => {
+  it('a reconnect cursor beyond the acks the relay recorded counts as acked, so the window still opens', async () => {
+    tmp = tempDir();
+    relay = await startRelay(tmp.dir);
+    const install = await register(relay.url);
+    await relay.close();
+    bindDirect(tmp.dir, install.installId, 'page', 'page-1');
+    relay = await startRelay(tmp.dir, { window: 5 });
+    expect(await postWebhook(relay.url, JSON.stringify({ object: 'page', entry: Array.from({ length: 12 }, () => ({ id: 'page-1' })) }))).toBe(200);
+    // The desktop committed 1..10, but the relay never recorded those acks (e.g. it crashed).
+    const c = await TestClient.connect(relay.url, install.bearer);
+    c.hello(10);
+    await c.until(() => c.events().length === 2, 'the two events after the cursor');
+    expect(c.events().map((e) => e.seq)).toEqual([11, 12]);
+    await c.close();
+  });
+});
