@@ -1,4 +1,5 @@
 import { validateToken } from './auth';
+import { handleBatch, handleIds } from './batch';
 import { kindOf, type GraphRoute, type SimContext } from './context';
 import { fail, GraphFail, traceId, type MetaErrorBody } from './errors';
 import { faultResponse } from './faults';
@@ -68,7 +69,12 @@ async function route(sim: SimContext, req: Req): Promise<{ reply: Reply; token: 
   if (seg[0] === 'oauth' || seg[0] === 'debug_token') return { reply: await oauthGraph(sim, req), token: null };
   if (req.params.__invalid_json) throw fail.param('Invalid JSON in request body');
   const token = validateToken(sim.state, req.token);
-  if (seg.length === 0) throw fail.unknownPath('');
+  if (seg.length === 0) {
+    // Sub-requests go through handleGraph so each one is faulted, checked and recorded on its own.
+    if (req.method === 'POST' && req.params.batch !== undefined) return { reply: await handleBatch(sim, req, handleGraph), token };
+    if (req.method === 'GET' && req.params.ids !== undefined) return { reply: await handleIds(sim, req, handleGraph), token };
+    throw fail.unknownPath('');
+  }
   let id = seg[0]!;
   if (id === 'me') {
     if (token.kind === 'app') throw fail.needsUserContext();
