@@ -3,12 +3,13 @@
  * Before tests: make sure better-sqlite3 and keytar are built for this Node (they are after
  * `npm install`, but not after `npm start` or `npm run dist` switched them to Electron).
  * Rebuilds only what differs, then proves the result by loading both modules in a child Node.
- *   node scripts/ensure-node-abi.mjs          switch if needed
- *   node scripts/ensure-node-abi.mjs --check  only report; exit 1 if a switch is needed
+ *   node scripts/ensure-node-abi.mjs               switch if needed
+ *   node scripts/ensure-node-abi.mjs --check       only report; exit 1 if a switch is needed
+ *   node scripts/ensure-node-abi.mjs --root <dir>  work on another app folder
  */
 /* global console */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import process from 'node:process';
 import {
   describeModules,
@@ -21,7 +22,11 @@ import {
   writeMarker,
 } from './native-abi.mjs';
 
-const root = join(import.meta.dirname, '..');
+const rootArg = process.argv.indexOf('--root');
+const root =
+  rootArg > 0 && process.argv[rootArg + 1]
+    ? resolve(process.argv[rootArg + 1])
+    : join(import.meta.dirname, '..');
 const target = nodeTarget();
 const checkOnly = process.argv.includes('--check');
 

@@ -1,7 +1,7 @@
 /**
  * Hardening applied to every web contents and to the session: no navigation away from the app,
  * no new windows (allowlisted https links go to the owner's browser instead), no webviews,
- * permissions refused except notifications, and the CSP header on every response.
+ * permissions refused except notifications and clipboard writes, and the CSP on every response.
  */
 import { app, session, shell, type WebContents } from 'electron';
 import type { Logger } from '../core/ports';

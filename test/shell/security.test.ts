@@ -53,8 +53,9 @@ describe('external links (the OAuth hand-off goes to the system browser)', () =>
 });
 
 describe('permissions', () => {
-  it('grants notifications and nothing else', () => {
+  it('grants notifications and clipboard writes, nothing else', () => {
     expect(isPermissionAllowed('notifications')).toBe(true);
+    expect(isPermissionAllowed('clipboard-sanitized-write')).toBe(true);
     for (const p of [
       'media',
       'geolocation',

@@ -46,9 +46,15 @@ export function configuredOrigins(urls: readonly (string | null | undefined)[]):
   return out;
 }
 
-/** Only native notifications; camera, microphone, geolocation, clipboard reads… are all refused. */
+/**
+ * Notifications, and writing to the clipboard (a "copy phone number" button; Chromium's
+ * sanitized write needs a user gesture). Reading the clipboard, camera, microphone, location,
+ * MIDI, HID, serial… are all refused.
+ */
+const allowedPermissions = new Set(['notifications', 'clipboard-sanitized-write']);
+
 export function isPermissionAllowed(permission: string): boolean {
-  return permission === 'notifications';
+  return allowedPermissions.has(permission);
 }
 
 /**
