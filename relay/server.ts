@@ -100,6 +100,7 @@ export async function createRelay(opts: RelayOptions): Promise<Relay> {
     publicUrl: '',
   };
 
+  const healthCheck = db.prepare('SELECT 1 AS ok');
   let closing = false;
   let inFlight = 0;
   const limited = (limiter: RateLimiter, req: IncomingMessage, res: ServerResponse): boolean => {
@@ -115,7 +116,16 @@ export async function createRelay(opts: RelayOptions): Promise<Relay> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
     if (path === '/healthz') {
-      return closing ? sendText(res, 503, 'shutting down') : sendJson(res, 200, { ok: true });
+      if (closing) return sendText(res, 503, 'shutting down');
+      // Serving means the store answers, not just that the socket is open.
+      const storeOk = (() => {
+        try {
+          return healthCheck.get() !== undefined;
+        } catch {
+          return false;
+        }
+      })();
+      return storeOk ? sendJson(res, 200, { ok: true }) : sendText(res, 503, 'store unavailable');
     }
     if (path === '/metrics') return sendText(res, 200, collectMetrics(db, metrics, installs, stream, eventLog, now()), 'text/plain; version=0.0.4');
     if (closing) return sendError(res, 503, 'shutting_down', 'The relay is restarting; retry.');
