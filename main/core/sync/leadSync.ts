@@ -12,6 +12,7 @@ import type { IngestRegistry } from '../ingest/registry';
 import { LeadFetchWorker } from '../leads/fetchWorker';
 import { leadgenHandler } from '../leads/ingestLeadgen';
 import type { Clock, Logger, Notifier, OpenExternal, TokenStore } from '../ports';
+import { cachedTokenStore } from '../keychain/cachedTokenStore';
 import { RelayApi } from '../relayClient/relayApi';
 import { RelayStream } from '../relayClient/stream';
 import type { SettingsService } from '../settings/settingsService';
@@ -57,6 +58,7 @@ export interface LeadSync {
  */
 export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   const { db, events, clock, tuning, logger: log } = deps;
+  const tokens = cachedTokenStore(deps.tokens);
   const settings = () => deps.settings.get();
   const relayUrl = () => settings().general.relayUrl ?? deps.config.relayUrl;
   const gate = new RateGate({ clock, maxPauseMs: tuning.rateLimitMaxPauseMs, defaultPauseMs: tuning.rateLimitDefaultPauseMs });
@@ -71,7 +73,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
     void settled.finally(() => inflight.delete(settled));
   };
   const ctx: SyncContext = {
-    db, graph, tokens: deps.tokens, gate, events, notifier: deps.notifier, settings, clock, log, tuning,
+    db, graph, tokens, gate, events, notifier: deps.notifier, settings, clock, log, tuning,
     retry: { gate, backoff: tuning.syncBackoff, maxAttempts: tuning.syncMaxAttempts },
     appId: deps.config.metaAppId,
     stopping: () => stopping,
@@ -83,7 +85,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   };
 
   const relay = new RelayApi({
-    db, tokens: deps.tokens, relayUrl, client: deps.clientVersion,
+    db, tokens, relayUrl, client: deps.clientVersion,
     // A new install id has no bindings: forget ours so the next welcome binds everything again.
     onReregistered: () => {
       db.prepare('UPDATE pages SET bound_at = NULL').run();
@@ -91,8 +93,8 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
     },
   });
   const worker = new LeadFetchWorker({
-    db, graph, tokens: deps.tokens, gate, events, notifier: deps.notifier, settings, clock, log,
-    backoff: tuning.fetchBackoff,
+    db, graph, tokens, gate, events, notifier: deps.notifier, settings, clock, log,
+    backoff: tuning.fetchBackoff, concurrency: 8,
     onReauth: (pageId, problem) => onReauth({ pageId }, problem),
   });
   const sync = new SyncEngine({ ctx, relay, onReauth });
