@@ -104,8 +104,10 @@ export class Control extends MessagingControl {
     const type = input.type ?? 'text';
     const wamid = this.newWamid();
     const msg: Record<string, unknown> = {};
+    // Live payloads since the BSUID rollout carry both `from` (phone, absent for username-only
+    // users) and `from_user_id` (the BSUID); see docs/simulator.md.
     if (!input.withoutPhone) msg.from = contact.waId;
-    else msg.from_user_id = contact.userId;
+    msg.from_user_id = contact.userId;
     msg.id = wamid;
     msg.timestamp = String(Math.floor(now / 1000));
     msg.type = type;
