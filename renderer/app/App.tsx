@@ -1,22 +1,14 @@
-import { useEffect, useRef, useState, type ComponentType } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { HelpOverlay } from '../components/HelpOverlay';
 import { OfflineBanner } from '../components/OfflineBanner';
 import { HomePage } from '../pages/home/HomePage';
 import { LeadsPage } from '../pages/leads/LeadsPage';
 import { PagesPage } from '../pages/pages/PagesPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
+import { ThreadsPage } from '../pages/threads/ThreadsPage';
 import { notificationsNeedPermission, startWebNotifications } from './notifications';
 import { navigate, useRoute, type Route } from './route';
 import { isTyping } from './keys';
-
-// The conversations area ships its page separately; the glob is empty until that file exists, so
-// this build never breaks on it and picks it up as soon as it lands.
-const threadModules = import.meta.glob<{ ThreadsPage?: ComponentType<{ threadId: string | null }>; default?: ComponentType<{ threadId: string | null }> }>(
-  '../pages/threads/ThreadsPage.tsx',
-  { eager: true },
-);
-const threadModule = Object.values(threadModules)[0];
-const ThreadsPage = threadModule?.ThreadsPage ?? threadModule?.default ?? null;
 
 const nav: { view: Route['view']; label: string; href: string; key: string }[] = [
   { view: 'home', label: 'Home', href: '#/', key: 'h' },
@@ -92,15 +84,7 @@ export function App() {
       <main id="main" ref={mainRef} tabIndex={-1}>
         {route.view === 'home' && <HomePage />}
         {route.view === 'leads' && <LeadsPage leadId={route.leadId} />}
-        {route.view === 'threads' &&
-          (ThreadsPage ? (
-            <ThreadsPage threadId={route.threadId} />
-          ) : (
-            <section aria-labelledby="threads-title" className="page">
-              <h1 id="threads-title">Threads</h1>
-              <p className="empty">Conversations arrive here once Messenger, Instagram or WhatsApp is connected.</p>
-            </section>
-          ))}
+        {route.view === 'threads' && <ThreadsPage threadId={route.threadId} />}
         {route.view === 'pages' && <PagesPage />}
         {route.view === 'settings' && <SettingsPage />}
       </main>

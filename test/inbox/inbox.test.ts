@@ -72,6 +72,17 @@ describe('search', () => {
     db.prepare("DELETE FROM leads WHERE id = '9001'").run();
     expect(ids(await value('leads.list', { query: 'stone' }))).toEqual([]);
   });
+  it('sorts matches by date and pages them by keyset like the full list', async () => {
+    const all = ids(await value('leads.list', { query: 'example', limit: 10 }));
+    expect(all).toEqual(['9001', '9002', '9003', '9004', '9005', '9006']);
+    const first = await value<{ rows: { id: string }[]; next: { key: number; id: string }; total: number }>('leads.list', { query: 'example', limit: 4 });
+    expect(first.total).toBe(6);
+    const rest = await value<{ rows: { id: string }[] }>('leads.list', { query: 'example', limit: 4, after: first.next });
+    expect([...ids(first), ...ids(rest)]).toEqual(all);
+    expect(ids(await value('leads.list', { query: 'example', sort: 'created_asc', limit: 2, offset: 1 }))).toEqual(['9005', '9004']);
+    db.prepare("UPDATE leads SET created_time = created_time + 3600000 WHERE id = '9006'").run();
+    expect(ids(await value('leads.list', { query: 'example', limit: 1 }))).toEqual(['9006']);
+  });
   it('treats quotes and FTS operators as text, not syntax', async () => {
     const r = await call('leads.list', { query: '"NEAR( OR * -' });
     expect(r.ok).toBe(true);

@@ -60,13 +60,13 @@ export async function notificationsShown(page: Page): Promise<{ title: string; b
   return page.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string; tag?: string }[] }).__notifications);
 }
 
-/** Saves a screenshot as a test artefact; `readme` also copies it to docs/screenshots/. */
-export async function shot(page: Page, name: string, opts: { readme?: boolean } = {}): Promise<void> {
+/** Saves a screenshot as a test artefact; `readme` also copies it to docs/screenshots/<readme>.png. */
+export async function shot(page: Page, name: string, opts: { readme?: string } = {}): Promise<void> {
   mkdirSync('test-results/screenshots', { recursive: true });
   const file = `test-results/screenshots/${name}.png`;
   await page.screenshot({ path: file, fullPage: false });
   if (opts.readme) {
     mkdirSync('docs/screenshots', { recursive: true });
-    copyFileSync(file, `docs/screenshots/${name}.png`);
+    copyFileSync(file, `docs/screenshots/${opts.readme}.png`);
   }
 }

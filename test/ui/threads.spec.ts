@@ -19,7 +19,8 @@ async function noSeriousViolations(page: Page) {
 /** Facebook login through the simulator's dialog, then the page enabled: its webhooks now reach us. */
 async function connectPage(stack: Stack): Promise<{ pageId: string }> {
   const page = stack.sim!.control.createPage({ name: 'Corner Café', subscribed: false });
-  await call(stack, 'auth.connectFacebook');
+  const login = (await call(stack, 'auth.connectFacebook')) as { outcome: string };
+  expect(login.outcome).toBe('connected');
   await call(stack, 'pages.setEnabled', { pageId: page.id, enabled: true });
   return { pageId: page.id };
 }

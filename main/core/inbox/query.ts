@@ -16,7 +16,13 @@ interface Where {
   from: string;
   sql: string;
   params: unknown[];
+  /** Set when the filter is only an indexable search: the match set alone answers it. */
+  matchOnly: string | null;
 }
+
+/** The FTS match set with each lead's created_time (migration 0005), no `leads` rows touched. */
+const matchSet = `SELECT s.lead_id, s.created_time FROM leads_fts JOIN lead_search_ids s ON s.doc = leads_fts.rowid
+                   WHERE leads_fts MATCH ?`;
 
 /**
  * Builds the WHERE for a filter. Kept in one place: the list, the count and the export all use it,
@@ -30,8 +36,7 @@ export function buildWhere(filter: LeadFilter): Where {
   if (search.match) {
     // Start from the (usually small) match set and sort it, rather than walking the whole
     // created-time index probing each lead against the matches.
-    from = `(SELECT s.lead_id FROM leads_fts JOIN lead_search_ids s ON s.doc = leads_fts.rowid
-              WHERE leads_fts MATCH ?) m JOIN leads l ON l.id = m.lead_id`;
+    from = `(${matchSet}) m JOIN leads l ON l.id = m.lead_id`;
     params.push(search.match);
   }
   for (const word of search.short) {
@@ -61,7 +66,12 @@ export function buildWhere(filter: LeadFilter): Where {
     params.push(filter.to);
   }
   if (filter.uncontacted) parts.push('l.first_contact_at IS NULL');
-  return { from, sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+  return {
+    from,
+    sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '',
+    params,
+    matchOnly: search.match && parts.length === 0 ? search.match : null,
+  };
 }
 
 interface SortSpec {
@@ -100,6 +110,7 @@ export interface ListResult {
 export function listLeads(db: Db, q: ListQuery, total: number): ListResult {
   const where = buildWhere(q);
   const spec = sorts[q.sort];
+  if (where.matchOnly && spec.keyColumn) return listMatches(db, q, where.matchOnly, total);
   let sql = where.sql;
   const params = [...where.params];
   let offset = q.offset;
@@ -122,6 +133,35 @@ export function listLeads(db: Db, q: ListQuery, total: number): ListResult {
   return { rows, total, next };
 }
 
+/**
+ * A plain search sorted by date: page through the match set on lead_search_ids.created_time
+ * (same order and tie-break as the list), then read the full rows of just that page.
+ */
+function listMatches(db: Db, q: ListQuery, match: string, total: number): ListResult {
+  const desc = q.sort === 'created_desc';
+  const order = desc ? 'created_time DESC, lead_id ASC' : 'created_time ASC, lead_id DESC';
+  const params: unknown[] = [match];
+  let after = '';
+  let offset = q.offset;
+  if (q.after) {
+    after = desc
+      ? 'AND (s.created_time < ? OR (s.created_time = ? AND s.lead_id > ?))'
+      : 'AND (s.created_time > ? OR (s.created_time = ? AND s.lead_id < ?))';
+    params.push(q.after.key, q.after.key, q.after.id);
+    offset = 0;
+  }
+  const records = db
+    .prepare(
+      `SELECT ${leadRowColumns} FROM (${matchSet} ${after} ORDER BY ${order.replace(/(created_time|lead_id)/g, 's.$1')} LIMIT ? OFFSET ?) page
+         JOIN leads l ON l.id = page.lead_id ${leadJoins}
+        ORDER BY ${sorts[q.sort].order}`,
+    )
+    .all(...params, q.limit, offset) as LeadRowRecord[];
+  const rows = records.map(toLeadRow);
+  const last = records.at(-1);
+  return { rows, total, next: last && rows.length === q.limit ? { key: last.created_time, id: last.id } : null };
+}
+
 /** Rows the filter matches, cached until the next write on this connection (total_changes()). */
 export function createCounter(db: Db) {
   const cache = new Map<string, { changes: number; n: number }>();
@@ -132,7 +172,10 @@ export function createCounter(db: Db) {
     const changes = (changesStmt.get() as { c: number }).c;
     const hit = cache.get(key);
     if (hit && hit.changes === changes) return hit.n;
-    const n = (db.prepare(`SELECT count(*) AS n FROM ${where.from} ${where.sql}`).get(...where.params) as { n: number }).n;
+    // Every lead has exactly one search row (triggers), so a plain search counts FTS matches alone.
+    const n = where.matchOnly
+      ? (db.prepare('SELECT count(*) AS n FROM leads_fts WHERE leads_fts MATCH ?').get(where.matchOnly) as { n: number }).n
+      : (db.prepare(`SELECT count(*) AS n FROM ${where.from} ${where.sql}`).get(...where.params) as { n: number }).n;
     if (cache.size > 50) cache.clear();
     cache.set(key, { changes, n });
     return n;

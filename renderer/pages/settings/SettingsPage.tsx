@@ -1,16 +1,12 @@
-import { useEffect, useState, type ComponentType } from 'react';
+import { useEffect, useState } from 'react';
 import type { Settings } from '../../../shared/index';
 import { call, errorText } from '../../api/client';
 import { formatDateTime } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { ExportControls } from '../leads/ExportControls';
+import { ConversionsSettings } from './ConversionsSettings';
 import { StagesEditor } from './StagesEditor';
 import { WhatsappConnect } from './WhatsappConnect';
-
-// Built by the conversions area; included when the file exists in this build.
-const conversionModules = import.meta.glob<{ ConversionsSettings?: ComponentType; default?: ComponentType }>('./ConversionsSettings.tsx', { eager: true });
-const conversionModule = Object.values(conversionModules)[0];
-const ConversionsSettings = conversionModule?.ConversionsSettings ?? conversionModule?.default ?? null;
 
 export function SettingsPage() {
   const settings = useCall('settings.get', {}, ['settings.changed']);
@@ -123,7 +119,7 @@ export function SettingsPage() {
         <ExportControls filter={{}} sort="created_desc" />
       </section>
 
-      {ConversionsSettings && <ConversionsSettings />}
+      <ConversionsSettings />
     </section>
   );
 }

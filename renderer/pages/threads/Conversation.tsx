@@ -37,6 +37,30 @@ export function Conversation({ threadId }: { threadId: string }) {
     );
   }, [threadId]);
 
+  // Header, window and leads change when the person writes; refresh them (not the messages) at
+  // most twice a second, and mark read the same way, so a burst of messages costs two calls.
+  const timers = useRef<{ header?: number; read?: number }>({});
+  const refreshHeader = useCallback(() => {
+    window.clearTimeout(timers.current.header);
+    timers.current.header = window.setTimeout(() => {
+      call('threads.get', { threadId, limit: 1 }).then(
+        (d) => setDetail((old) => (old ? { ...old, thread: d.thread, window: d.window, leads: d.leads } : old)),
+        () => {},
+      );
+    }, 500);
+  }, [threadId]);
+  const markRead = useCallback(() => {
+    window.clearTimeout(timers.current.read);
+    timers.current.read = window.setTimeout(() => void call('threads.markRead', { threadId }).catch(() => {}), 500);
+  }, [threadId]);
+  useEffect(() => {
+    const t = timers.current;
+    return () => {
+      window.clearTimeout(t.header);
+      window.clearTimeout(t.read);
+    };
+  }, []);
+
   useEffect(() => {
     stickToBottom.current = true;
     setDetail(null);
@@ -48,15 +72,13 @@ export function Conversation({ threadId }: { threadId: string }) {
   useEvent('message.updated', ({ threadId: t, message }) => {
     if (t !== threadId) return;
     setMessages((list) => upsert(list, message));
-    if (message.direction === 'in' && document.visibilityState === 'visible') {
-      call('threads.markRead', { threadId }).catch(() => {});
-    }
+    if (message.direction === 'in' && document.visibilityState === 'visible') markRead();
   });
   useEvent('thread.updated', ({ threadId: t, thread }) => {
     if (t !== threadId) return;
-    // The reply window restarts when the person writes: reload to get the new window state.
-    if (detail && detail.thread.lastInboundAt !== thread.lastInboundAt) load();
-    else setDetail((d) => (d ? { ...d, thread } : d));
+    // The reply window restarts when the person writes: fetch the new window state.
+    if (detail && detail.thread.lastInboundAt !== thread.lastInboundAt) refreshHeader();
+    setDetail((d) => (d ? { ...d, thread } : d));
   });
 
   useEffect(() => {

@@ -2,6 +2,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import type { Channel, Thread, UnreadCounts } from '../../../shared/index';
 import { formatAgo } from '../../format';
 import { channelName, threadHref } from './labels';
+import { ThreadSettings } from './ThreadSettings';
 
 export interface ThreadFilter {
   channel: Channel | null;
@@ -102,6 +103,7 @@ export function ThreadList(p: Props) {
           Show older conversations
         </button>
       )}
+      <ThreadSettings />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { openDatabase } from '../../../main/core/store/db';
-import { rebuildLeadSearch } from '../../../main/core/store/migrations/0004-inbox';
+import { leadSearchTriggers, rebuildLeadSearch } from '../../../main/core/store/migrations/0005-inbox-search-order';
 
 const first = ['Amelia', 'Lucas', 'Priya', 'Søren', 'Hanako', 'Mohammed', 'Olivia', 'Mateo', 'Chloé', 'Noah', 'Aisha', 'Yuki', 'Elena', 'Omar', 'Zoë', 'Ivan'];
 const last = ['Hart', 'Ferreira', 'Raman', 'Kierkegård', 'Yamada', 'Al-Ali', 'Smith', 'García', 'Dubois', 'Müller', 'Okafor', 'Sato', 'Rossi', 'Haddad', 'Novak', 'Kowalski'];
@@ -32,8 +32,7 @@ export function generateLeads(file: string, count: number, now = Date.now()): { 
     for (let f = 0; f < 12; f++) db.prepare("INSERT INTO forms(id, page_id, name, status) VALUES (?, ?, ?, 'ACTIVE')").run(`20${f}`, `10${f % 3}`, `Form ${f + 1}`);
   })();
   // Bulk load: index for search once at the end instead of row by row (same SQL as the triggers).
-  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'leads_search_%'").all() as { name: string; sql: string }[];
-  for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
+  db.exec('DROP TRIGGER leads_search_insert; DROP TRIGGER leads_search_update; DROP TRIGGER leads_search_delete;');
   const insert = db.prepare(
     `INSERT INTO leads(id, page_id, form_id, created_time, received_at, updated_at, state, platform, full_name, email, phone,
                        company, city, answers, status, first_contact_at)
@@ -66,7 +65,7 @@ export function generateLeads(file: string, count: number, now = Date.now()): { 
   insert.run('999', '100', '200', now, now, now, 'facebook', 'Needle Person', 'needle@example.com', '+1 (415) 867-5309', null, 'Austin',
     JSON.stringify([{ key: 'project', label: 'What is your project?', values: ['Geodesic greenhouse'] }]), 'new', null);
   rebuildLeadSearch(db);
-  for (const t of triggers) db.exec(t.sql);
+  db.exec(leadSearchTriggers);
   db.exec('ANALYZE');
   db.close();
   return { phoneFragment: '8675309', answer: 'geodesic' };

@@ -20,11 +20,8 @@ const values = (row: string) => `
   coalesce((SELECT group_concat(j.value, ' ') FROM json_tree(CASE WHEN json_valid(${row}.answers) THEN ${row}.answers ELSE '[]' END) j
              WHERE j.type = 'text' AND j.key IS NOT 'key'), '')`;
 
-/**
- * Fills the search index from the leads table in one statement (the migration's backfill; also used
- * after bulk loads that drop the triggers for speed).
- */
-export function rebuildLeadSearch(db: Database.Database): void {
+/** Fills the search index from the leads table (this migration's backfill; 0005 has the current one). */
+function backfillLeadSearch(db: Database.Database): void {
   db.exec(`
     DELETE FROM leads_fts;
     DELETE FROM lead_search_ids;
@@ -92,6 +89,6 @@ export const m0004: Migration = {
         DELETE FROM lead_search_ids WHERE lead_id = old.id;
       END;
     `);
-    rebuildLeadSearch(db);
+    backfillLeadSearch(db);
   },
 };
