@@ -1,12 +1,13 @@
 /**
- * The simulator must never be the bottleneck: leads/s served when one client (the app's own
- * GraphClient, following paging.next) pages one form of 100,000 leads at limit 100, 250 and 500.
+ * The simulator must never be the bottleneck: leads/s served when one client (following
+ * paging.next like the app's GraphClient, in a worker thread) pages one form of 100,000 leads at
+ * limit 100, 250 and 500.
  * Limit: a bare node:http server answering the very same URLs with the very same bytes,
  * pre-serialised, through the same client in the same run: the ceiling of HTTP + JSON parsing.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphClient } from '../../main/core/graph/client';
+import { Worker } from 'node:worker_threads';
 import { createSimulator, type Simulator } from '../sim/server';
 import { median } from './baselines';
 import { percentile, type BenchContext, type Benchmark, type Figure } from './types';
@@ -19,24 +20,43 @@ interface PassResult {
   requestMs: number[];
 }
 
-/** One full pass over the form, newest first, as the app's catch-up does it. */
-async function pass(baseUrl: string, formId: string, token: string, limit: number): Promise<PassResult> {
-  const requestMs: number[] = [];
-  let last = performance.now();
-  const client = new GraphClient({
-    baseUrl,
-    version: 'v25.0',
-    onUsage: () => {
-      const now = performance.now();
-      requestMs.push(now - last);
-      last = now;
-    },
-  });
+/**
+ * The client runs in a worker thread, so its JSON parsing does not share the event loop of the
+ * server being measured (the sim, or the bare baseline). It pages the way GraphClient does:
+ * Bearer header, follow paging.next with access_token stripped, until next is absent.
+ */
+const clientCode = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { firstUrl, token } = workerData;
+  const requestMs = [];
+  let url = firstUrl, leads = 0;
   const t0 = performance.now();
-  last = t0;
-  let leads = 0;
-  for await (const page of client.pages<unknown>(`${formId}/leads`, token, { fields, limit })) leads += page.length;
-  return { leads, ms: performance.now() - t0, requestMs };
+  while (url) {
+    const u = new URL(url);
+    u.searchParams.delete('access_token');
+    const r0 = performance.now();
+    const res = await fetch(u, { headers: { authorization: 'Bearer ' + token } });
+    const page = JSON.parse(await res.text());
+    requestMs.push(performance.now() - r0);
+    leads += page.data.length;
+    url = page.paging && page.paging.next;
+  }
+  parentPort.postMessage({ leads, ms: performance.now() - t0, requestMs });
+})().catch((e) => parentPort.postMessage({ error: String(e) }));
+`;
+
+function pass(baseUrl: string, formId: string, token: string, limit: number): Promise<PassResult> {
+  const firstUrl = `${baseUrl}/v25.0/${formId}/leads?fields=${encodeURIComponent(fields)}&limit=${limit}`;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(clientCode, { eval: true, workerData: { firstUrl, token } });
+    worker.once('message', (m: PassResult & { error?: string }) => {
+      void worker.terminate();
+      if (m.error) reject(new Error(m.error));
+      else resolve(m);
+    });
+    worker.once('error', reject);
+  });
 }
 
 /** Records each page body the simulator served, keyed by path+query without access_token. */
