@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CoreTuning } from '../../main/core/tuning';
 import type { Result } from '../../shared/index';
 import type { CoreMessage, ParentMessage } from './coreProcess';
 
@@ -27,6 +28,8 @@ export async function startCoreProcess(opts: {
   relayUrl: string | null;
   appId: string;
   keychainService: string;
+  dialogUrl?: string;
+  tuning?: Partial<CoreTuning>;
 }): Promise<CoreHandle> {
   mkdirSync(opts.dataDir, { recursive: true });
   const stderrLog = join(opts.dataDir, 'core-process.stderr');
@@ -48,10 +51,18 @@ export async function startCoreProcess(opts: {
         RELAY_URL: opts.relayUrl ?? '',
         META_APP_ID: opts.appId,
         CHAOS_KEYCHAIN_SERVICE: opts.keychainService,
+        META_DIALOG_URL: opts.dialogUrl ?? '',
+        CHAOS_TUNING: opts.tuning ? JSON.stringify(opts.tuning) : '',
       },
     });
     child = c;
-    c.stderr!.on('data', (d: Buffer) => appendFileSync(stderrLog, d));
+    c.stderr!.on('data', (d: Buffer) => {
+      try {
+        appendFileSync(stderrLog, d);
+      } catch {
+        // the test already removed the folder
+      }
+    });
     exited = new Promise((r) => c.once('exit', () => r()));
     c.on('message', (m: CoreMessage) => {
       if (m.type === 'result') {

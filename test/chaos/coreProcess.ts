@@ -3,13 +3,17 @@
  * from the environment like `npm run web`, without the UI. The parent drives it through the same
  * dispatch the renderer uses (over IPC) and SIGKILLs it at random moments.
  *
- * env: LEAD_INBOX_DATA_DIR, GRAPH_API_URL, RELAY_URL, META_APP_ID, CHAOS_KEYCHAIN_SERVICE.
+ * env: LEAD_INBOX_DATA_DIR, GRAPH_API_URL, RELAY_URL, META_APP_ID, META_DIALOG_URL,
+ * CHAOS_KEYCHAIN_SERVICE, CHAOS_TUNING (JSON, partial CoreTuning: tests shrink backoffs).
+ * The owner's browser is played by following the login URL's redirects (the simulator's dialog
+ * auto-approves and redirects to the relay's OAuth callback).
  */
 import { join } from 'node:path';
 import { createCore } from '../../main/core/app';
 import { configFromEnv } from '../../main/core/config';
 import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStore';
 import { createFileLogger } from '../../main/core/log/fileLogger';
+import type { CoreTuning } from '../../main/core/tuning';
 
 export type ParentMessage = { type: 'call'; id: number; method: string; input: unknown } | { type: 'stop' };
 export type CoreMessage =
@@ -27,8 +31,11 @@ async function main(): Promise<void> {
     config,
     tokens: createKeytarTokenStore(process.env.CHAOS_KEYCHAIN_SERVICE ?? 'lead-inbox-chaos-test'),
     notifier: { notify: () => {} },
-    openExternal: async () => {},
+    openExternal: async (url) => {
+      void fetch(url, { redirect: 'follow' }).catch(() => undefined);
+    },
     logger,
+    tuning: process.env.CHAOS_TUNING ? (JSON.parse(process.env.CHAOS_TUNING) as Partial<CoreTuning>) : undefined,
   });
   core.events.onAny((name, payload) => send({ type: 'event', name, payload }));
   process.on('message', (m: ParentMessage) => {

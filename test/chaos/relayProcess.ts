@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -49,6 +49,15 @@ export async function startRelayProcess(opts: RelayProcessOptions): Promise<Rela
   const port = opts.port ?? (await freePort());
   const logFile = opts.logFile ?? join(opts.dataDir, 'relay-process.log');
   mkdirSync(opts.dataDir, { recursive: true });
+  mkdirSync(dirname(logFile), { recursive: true });
+  // The folder may be gone once a test has cleaned up while the child still flushes output.
+  const keep = (d: Buffer) => {
+    try {
+      appendFileSync(logFile, d);
+    } catch {
+      // nothing to keep it in any more
+    }
+  };
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
 
@@ -70,12 +79,12 @@ export async function startRelayProcess(opts: RelayProcessOptions): Promise<Rela
     });
     child = c;
     exited = new Promise((r) => c.once('exit', () => r()));
-    c.stderr!.on('data', (d: Buffer) => appendFileSync(logFile, d));
+    c.stderr!.on('data', keep);
     await new Promise<void>((resolveReady, rejectReady) => {
       let buffered = '';
       const timer = setTimeout(() => rejectReady(new Error(`relay did not start within 20 s; see ${logFile}`)), 20_000);
       c.stdout!.on('data', (d: Buffer) => {
-        appendFileSync(logFile, d);
+        keep(d);
         buffered += d.toString('utf8');
         if (buffered.includes('"relay ready"')) {
           clearTimeout(timer);
