@@ -20,13 +20,20 @@ async function bind(bearer: string, body: unknown, method = 'POST') {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Every frame the relay queued before answering this ping has arrived. */
+/**
+ * Every webhook the simulator sent was accepted by the relay (so an event that did not arrive was
+ * withheld, not lost on the way), and every frame the relay queued since has arrived.
+ */
 async function settle(c: TestClient): Promise<void> {
   await env.sim.webhooksIdle();
+  expect(env.sim.deliveries().map((d) => d.state)).toEqual(env.sim.deliveries().map(() => 'delivered'));
   const t = Math.random();
   c.ws.send(JSON.stringify({ type: 'ping', t }));
   await c.until(() => c.frames.some((f) => f.type === 'pong' && f.t === t), 'pong');
 }
+
+/** Page webhooks the simulator delivered to the relay (each answered 200). */
+const pageDeliveries = () => env.sim.deliveries().filter((d) => d.object === 'page').length;
 
 const leadIds = (c: TestClient) =>
   c.events().filter((e) => e.kind === 'page').map((e) => (JSON.parse(e.raw) as { changes: { value: { leadgen_id: string } }[] }).changes[0]!.value.leadgen_id);
@@ -96,6 +103,7 @@ describe('bindings: proof of access through the Graph API', () => {
     expect(res).toEqual({ status: 200, body: { kind: 'page', assetId: page.id, bound: false } });
     control.createLead({ pageId: page.id });
     await settle(client);
+    expect(pageDeliveries()).toBe(2);
     expect(leadIds(client)).toEqual([before.id]);
     await client.close();
   });
@@ -113,6 +121,7 @@ describe('bindings: proof of access through the Graph API', () => {
     expect(client.events().find((e) => e.kind === 'permissions')).toMatchObject({ object: 'permissions', assetId: owner.id });
     control.createLead({ pageId: page.id });
     await settle(client);
+    expect(pageDeliveries()).toBe(1);
     expect(leadIds(client)).toEqual([]);
     await client.close();
   });
@@ -157,6 +166,46 @@ describe('Deauthorize Callback (signed_request)', () => {
     await client.until(() => client.events().some((e) => e.kind === 'permissions'), 'deauth event');
     control.createLead({ pageId: page.id });
     await settle(client);
+    expect(client.events().map((e) => e.kind)).toEqual(['permissions']);
+    await client.close();
+  });
+});
+
+describe('WhatsApp and app removal, driven by the simulator', () => {
+  it('binds a phone number with the business system-user token, refuses another business’s number, and delivers its messages', async () => {
+    const { control } = env.sim;
+    const mine = control.createWhatsApp({ phones: 2 });
+    const theirs = control.createWhatsApp({ userId: control.createUser().id });
+    const install = await register(env.relay.url);
+    const foreign = await bind(install.bearer, { kind: 'whatsapp', assetId: theirs.phoneNumberIds[0], accessToken: mine.systemUserToken });
+    expect(foreign.status).toBe(403);
+    const ok = await bind(install.bearer, { kind: 'whatsapp', assetId: mine.phoneNumberIds[0], accessToken: mine.systemUserToken });
+    expect(ok.status).toBe(200);
+    const client = await TestClient.connect(env.relay.url, install.bearer);
+    client.hello(null);
+    const delivered = control.whatsappInbound({ phoneNumberId: mine.phoneNumberIds[0]!, text: 'hola' });
+    control.whatsappInbound({ phoneNumberId: mine.phoneNumberIds[1]!, text: 'other number' });
+    control.whatsappInbound({ phoneNumberId: theirs.phoneNumberIds[0]!, text: 'other business' });
+    await client.until(() => client.events().length >= 1, 'the bound number’s message');
+    await settle(client);
+    expect(client.events().map((e) => [e.kind, e.assetId])).toEqual([['whatsapp', mine.wabaId]]);
+    expect(client.events()[0]!.raw).toContain(delivered.wamid);
+    await client.close();
+  });
+
+  it('removing the app (Deauthorize Callback) tells the install and stops delivery of that user’s pages', async () => {
+    const { control } = env.sim;
+    const owner = control.createUser();
+    const page = control.createPage({ userId: owner.id });
+    const install = await register(env.relay.url);
+    await bind(install.bearer, { kind: 'page', assetId: page.id, accessToken: control.userToken(owner.id) });
+    const client = await TestClient.connect(env.relay.url, install.bearer);
+    client.hello(null);
+    control.removeApp(owner.id);
+    await client.until(() => client.events().some((e) => e.kind === 'permissions'), 'deauthorisation event');
+    control.createLead({ pageId: page.id });
+    await settle(client);
+    expect(pageDeliveries()).toBe(1);
     expect(client.events().map((e) => e.kind)).toEqual(['permissions']);
     await client.close();
   });
