@@ -42,6 +42,25 @@ describe('webhook delivery', () => {
     expect(leadIds(got[0]!.raw)).toEqual(ids);
   });
 
+  it('with a batch window, entries close together share one delivery per object', async () => {
+    const start = env.hooks.received.length;
+    env.sim.control.configureWebhooks({ batchWindowMs: 30 });
+    try {
+      const a = env.sim.control.createLead({ formId }).id;
+      env.sim.control.inboundMessage({ pageId });
+      const b = env.sim.control.createLead({ formId }).id;
+      await env.hooks.waitFor(start + 1);
+      await env.sim.webhooksIdle();
+      const got = env.hooks.received.slice(start).map((r) => JSON.parse(r.raw.toString()) as { object: string; entry: { changes?: { value: { leadgen_id: string } }[]; messaging?: unknown[] }[] });
+      // leadgen changes and Messenger events are both `object: "page"`: one delivery, three entries.
+      expect(got).toHaveLength(1);
+      expect(got[0]!.entry).toHaveLength(3);
+      expect(got[0]!.entry.flatMap((e) => (e.changes ? [e.changes[0]!.value.leadgen_id] : []))).toEqual([a, b]);
+    } finally {
+      env.sim.control.configureWebhooks({ batchWindowMs: 0 });
+    }
+  });
+
   it('drops or duplicates the next deliveries when told', async () => {
     let start = env.hooks.received.length;
     env.sim.control.configureWebhooks({ drop: 1 });

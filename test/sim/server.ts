@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   /** Webhook retry base delay (default 1000 ms; tests use a few ms). */
   webhookRetryBaseMs?: number;
   webhookMaxAttempts?: number;
+  /** > 0: webhook entries within this window are batched into one delivery. */
+  webhookBatchWindowMs?: number;
   oauthAutoApprove?: boolean;
   whatsappAutoStatuses?: boolean;
   whatsappWindowErrors?: 'sync' | 'webhook';
@@ -57,6 +59,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
     appSecret: opts.appSecret,
     retryBaseMs: opts.webhookRetryBaseMs,
     maxAttempts: opts.webhookMaxAttempts,
+    batchWindowMs: opts.webhookBatchWindowMs,
     now: () => state.nowMs(),
   });
   const settings: SimSettings = {

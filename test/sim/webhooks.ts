@@ -33,6 +33,8 @@ export interface WebhookOptions {
   retryMaxMs?: number;
   maxAttempts?: number;
   timeoutMs?: number;
+  /** > 0: entries sent within this window go out together, as Meta batches under load. */
+  batchWindowMs?: number;
   now?: () => number;
 }
 
@@ -63,12 +65,21 @@ export class WebhookSender {
     this.opts = { ...this.opts, url };
   }
 
-  configure(patch: Partial<Pick<WebhookOptions, 'retryBaseMs' | 'retryMaxMs' | 'maxAttempts' | 'timeoutMs'>>): void {
+  configure(patch: Partial<Pick<WebhookOptions, 'retryBaseMs' | 'retryMaxMs' | 'maxAttempts' | 'timeoutMs' | 'batchWindowMs'>>): void {
     this.opts = { ...this.opts, ...patch };
   }
 
   /** Queue one `entry` of `object`; sent at once unless held for batching. */
   send(object: string, entry: unknown): void {
+    const windowMs = this.opts.batchWindowMs ?? 0;
+    if (!this.held && windowMs > 0) {
+      this.hold();
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.flush();
+      }, windowMs);
+      this.timers.add(t);
+    }
     if (this.held) this.held.push({ object, entry });
     else this.deliver(object, [entry]);
   }

@@ -264,11 +264,11 @@ export class CoreControl {
   }
 
   /** Webhook switches in one call: target URL, retry timing, drop/duplicate the next N, batching. */
-  configureWebhooks(input: { url?: string | null; deauthorizeUrl?: string | null; retryBaseMs?: number; maxAttempts?: number; drop?: number; duplicate?: number; hold?: boolean; flush?: boolean }): { flushed: number[] } {
+  configureWebhooks(input: { url?: string | null; deauthorizeUrl?: string | null; retryBaseMs?: number; maxAttempts?: number; batchWindowMs?: number; drop?: number; duplicate?: number; hold?: boolean; flush?: boolean }): { flushed: number[] } {
     const w = this.sim.webhooks;
     if (input.url !== undefined) w.setUrl(input.url);
     if (input.deauthorizeUrl !== undefined) this.sim.settings.deauthorizeUrl = input.deauthorizeUrl;
-    if (input.retryBaseMs !== undefined || input.maxAttempts !== undefined) w.configure({ retryBaseMs: input.retryBaseMs, maxAttempts: input.maxAttempts });
+    for (const k of ['retryBaseMs', 'maxAttempts', 'batchWindowMs'] as const) if (input[k] !== undefined) w.configure({ [k]: input[k] });
     if (input.drop) w.dropNext(input.drop);
     if (input.duplicate) w.duplicateNext(input.duplicate);
     if (input.hold) w.hold();

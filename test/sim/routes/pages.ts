@@ -181,6 +181,24 @@ export const pageRoutes: GraphRoute[] = [
     },
   },
   { kind: 'page', edge: null, method: 'GET', handle: (call) => ({ json: renderPage(call, getPage(call), parseFields(call.req.params.fields), ['name', 'id']) }) },
+  {
+    kind: 'igAccount',
+    edge: null,
+    method: 'GET',
+    handle: (call) => {
+      const pageId = call.sim.state.pageOf(call.id);
+      requirePage(call.sim.state, call.token, pageId, call.id);
+      const ig = call.sim.state.pages.get(pageId!)!.igAccount!;
+      const out: Record<string, unknown> = {};
+      for (const n of fieldNames(parseFields(call.req.params.fields), ['id'])) {
+        if (n === 'id' || n === 'username' || n === 'name') out[n] = ig[n];
+        else if (n === 'profile_picture_url') out[n] = `${call.sim.baseUrl()}/_media/avatar/${ig.id}.png`;
+        else throw fail.unknownField(n, 'IGUser');
+      }
+      out.id = ig.id;
+      return { json: out };
+    },
+  },
   { kind: 'page', edge: 'subscribed_apps', method: 'GET', handle: subscribedApps },
   { kind: 'page', edge: 'subscribed_apps', method: 'POST', handle: subscribedApps },
   { kind: 'page', edge: 'subscribed_apps', method: 'DELETE', handle: subscribedApps },
