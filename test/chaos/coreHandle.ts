@@ -14,6 +14,8 @@ const root = resolve(import.meta.dirname, '../..');
 export interface CoreHandle {
   readonly dataDir: string;
   readonly running: boolean;
+  /** Every event the core emitted, across restarts, with the time it arrived here. */
+  readonly events: { name: string; payload: unknown; at: number }[];
   call<T = unknown>(method: string, input?: unknown): Promise<Result<T>>;
   /** Resolves the next event of this name whose payload passes `match`. */
   nextEvent(name: string, match?: (payload: unknown) => boolean, timeoutMs?: number): Promise<unknown>;
@@ -37,6 +39,7 @@ export async function startCoreProcess(opts: {
   let exited: Promise<void> = Promise.resolve();
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
+  const events: { name: string; payload: unknown; at: number }[] = [];
   const watchers = new Set<{ name: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void }>();
 
   const launch = async () => {
@@ -69,6 +72,7 @@ export async function startCoreProcess(opts: {
         pending.get(m.id)?.(m.result as Result<unknown>);
         pending.delete(m.id);
       } else if (m.type === 'event') {
+        if (events.length < 100_000) events.push({ name: m.name, payload: m.payload, at: Date.now() });
         for (const w of [...watchers]) {
           if (w.name === m.name && w.match(m.payload)) {
             watchers.delete(w);
@@ -99,6 +103,7 @@ export async function startCoreProcess(opts: {
   await launch();
   return {
     dataDir: opts.dataDir,
+    events,
     get running() {
       return child !== null && child.exitCode === null && child.signalCode === null;
     },
