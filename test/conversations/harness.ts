@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { threadMethods } from '../../shared/api/threads';
-import type { EventName, EventPayload } from '../../shared/index';
+import type { EventName, EventPayload, Settings } from '../../shared/index';
 import { registerConversations, type Conversations } from '../../main/core/conversations/index';
 import { EventBus } from '../../main/core/events';
 import { GraphClient } from '../../main/core/graph/client';
@@ -45,6 +45,8 @@ export interface HarnessOptions {
   clockStart?: number;
   /** Use another clock (the simulator's), so windows agree on both sides. */
   now?: () => number;
+  /** The app's settings (notification previews, quiet hours). */
+  settings?: () => Settings;
 }
 
 /** The conversations area over a real SQLite file, fed through the relay client's frame processor. */
@@ -76,6 +78,7 @@ export function createHarness(opts: HarnessOptions = {}): Harness {
     logger,
     dataDir: dir,
     backfillOnStart: false,
+    settings: opts.settings,
   });
   let seq = Number((db.prepare(`SELECT value FROM kv WHERE key = 'relay.cursor'`).get() as { value: string } | undefined)?.value ?? 0);
   const h: Harness = {

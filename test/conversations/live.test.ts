@@ -37,7 +37,9 @@ describe('conversations end to end (sim → relay → core)', () => {
     // Webhooks carry only the PSID: the name comes from the profile API, and the list updates.
     const person = stack.sim.context.state.persons.get(psid)!;
     await waitFor(async () => (await stack.desktop.call('threads.get', { threadId })).thread.title === `${person.firstName} ${person.lastName}`, 'the person\'s name');
-    expect(stack.desktop.notifications.find((n) => n.route === `thread/${threadId}`)).toMatchObject({ body: 'Are you open on Sunday?' });
+    // The notification waited for the name from the profile API.
+    const note = await waitFor(() => stack.desktop.notifications.find((n) => n.route === `thread/${threadId}`), 'the notification');
+    expect(note).toMatchObject({ title: `${person.firstName} ${person.lastName} · Messenger`, body: 'Are you open on Sunday?' });
 
     const reply = await stack.desktop.call('threads.send', { threadId, text: 'Yes, 9 to 5!' });
     await waitFor(async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultSettings, type Settings } from '../../shared/index';
 import { createHarness, echo, IG, messengerEntry, PAGE, removeDir, T0, userMessage, type Harness } from './harness';
 
 const PSID = '7000000000000001';
@@ -37,6 +38,7 @@ describe('Messenger and Instagram ingest', () => {
         }),
       ),
     );
+    await h.conv.settled(); // the first notification waits for a name lookup (no token here: none)
     const list = await h.call('threads.list', {});
     expect(list.threads).toHaveLength(1);
     expect(list.threads[0]).toMatchObject({ id: threadId, channel: 'messenger', accountName: 'Bakery', unreadCount: 3, lastMessagePreview: 'Sticker' });
@@ -49,8 +51,30 @@ describe('Messenger and Instagram ingest', () => {
     expect(detail.messages[1]!.attachments[0]).toMatchObject({ hasMedia: true });
     expect(JSON.stringify(detail)).not.toContain('cdn.example'); // the renderer never gets a remote URL
     expect(new Set(h.notifications.map((n) => n.tag))).toEqual(new Set([`thread:${threadId}`]));
-    expect(h.notifications[0]).toMatchObject({ body: 'Hi, is the cake still available?', route: `thread/${threadId}` });
+    // Coalesced: each notification replaces the last one of this thread and shows the newest message.
+    expect(h.notifications.at(-1)).toMatchObject({ body: 'Sticker', route: `thread/${threadId}` });
     expect(detail.window).toMatchObject({ state: 'open', expiresAt: T0 + 2000 + 24 * 3600_000 });
+  });
+
+  it('follows the notification settings: previews hidden, nothing during quiet hours', async () => {
+    let settings: Settings = { ...defaultSettings, notifications: { ...defaultSettings.notifications, previews: false } };
+    const q = createHarness({ settings: () => settings });
+    try {
+      q.feed('page', messengerEntry(userMessage(PSID, 'm_priv', T0, { text: 'my secret address' })));
+      await q.conv.settled();
+      expect(q.notifications).toEqual([expect.objectContaining({ body: 'New message' })]);
+      expect(JSON.stringify(q.eventsOf('notification.requested'))).not.toContain('secret');
+      // Quiet hours covering the whole day (local time).
+      settings = { ...settings, notifications: { ...settings.notifications, quietHours: { enabled: true, start: '00:00', end: '23:59' } } };
+      q.clock.t = new Date(2026, 10, 20, 12, 0).getTime();
+      q.feed('page', messengerEntry(userMessage(PSID, 'm_quiet', q.clock.t, { text: 'hello?' })));
+      await q.conv.settled();
+      expect(q.notifications).toHaveLength(1);
+      expect((await q.call('threads.get', { threadId })).thread.unreadCount).toBe(2); // stored and counted all the same
+    } finally {
+      await q.close();
+      removeDir(q.dir);
+    }
   });
 
   it('handles every event of a delivery, not only the first, and ignores duplicates', async () => {
@@ -86,6 +110,7 @@ describe('Messenger and Instagram ingest', () => {
       ['out', 'Want one?', 'delivered', true],
     ]);
     expect(thread).toMatchObject({ lastDirection: 'out', lastMessagePreview: 'You: Want one?', unreadCount: 1 });
+    await h.conv.settled();
     expect(h.notifications).toHaveLength(1); // echoes never notify
     // An echo arriving after the read watermark is read at once.
     h.feed('page', messengerEntry(echo(PSID, 'm_out0', T0 + 5_000, 'late echo')));

@@ -39,6 +39,8 @@ export interface Conversations {
   outbox: Outbox;
   /** Resumes the reply outbox, indexes leads for linking, backfills Messenger history. */
   start(): Promise<void>;
+  /** Resolves when profile lookups and the notifications waiting for them are done (tests). */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,9 +64,22 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
     logger,
     onNamed: (threadId) => basePublish(new Changes().thread(threadId)),
   });
+  const heldNotifications = new Set<Promise<void>>();
   const publish = (c: Changes) => {
-    basePublish(c);
     profiles.check(c.threads);
+    // A first Messenger message notifies once the person's name is known (or the lookup gave up,
+    // at most 3 s), so the notification says who wrote instead of "Messenger user 1234".
+    for (const [threadId, count] of c.inbound) {
+      const lookup = profiles.pending(threadId);
+      if (!lookup) continue;
+      const later = new Changes();
+      later.inbound.set(threadId, count);
+      c.inbound.delete(threadId);
+      const held = Promise.race([lookup, new Promise((r) => setTimeout(r, 3000).unref?.())]).then(() => basePublish(later));
+      heldNotifications.add(held);
+      void held.finally(() => heldNotifications.delete(held));
+    }
+    basePublish(c);
   };
   deps.registry.register('page', createMessagingHandler({ channel: 'messenger', clock, publish }));
   deps.registry.register('instagram', createMessagingHandler({ channel: 'instagram', clock, publish }));
@@ -138,6 +153,10 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
       if (deps.backfillOnStart !== false) {
         void backfill().catch((e: unknown) => logger.warn('conversation backfill failed', { error: String(e) }));
       }
+    },
+    async settled() {
+      await profiles.idle();
+      while (heldNotifications.size) await Promise.all([...heldNotifications]);
     },
     async stop() {
       stopped = true;

@@ -12,11 +12,17 @@ export function createProfileFetcher(deps: { db: Db; graph: GraphClient; tokens:
   const tried = new Set<number>();
   const queue: string[] = [];
   let running = false;
+  /** Threads whose lookup is queued or in flight, resolved when it ends either way. */
+  const waiting = new Map<string, { done: Promise<void>; resolve(): void }>();
 
   async function run(): Promise<void> {
     running = true;
     try {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await fetchOne(id);
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        await fetchOne(id);
+        waiting.get(id)?.resolve();
+        waiting.delete(id);
+      }
     } finally {
       running = false;
     }
@@ -58,8 +64,15 @@ export function createProfileFetcher(deps: { db: Db; graph: GraphClient; tokens:
         if (!row || row.name || tried.has(row.id)) continue;
         tried.add(row.id);
         queue.push(id);
+        let resolve = () => {};
+        const done = new Promise<void>((r) => (resolve = r));
+        waiting.set(id, { done, resolve });
       }
       if (queue.length && !running) void run();
+    },
+    /** The lookup still running for this thread, if any (a notification waits for the name). */
+    pending(threadId: string): Promise<void> | undefined {
+      return waiting.get(threadId)?.done;
     },
     /** Resolves when the queue is empty (tests, shutdown). */
     async idle(): Promise<void> {

@@ -29,7 +29,7 @@ export class Changes {
   }
 
   get empty(): boolean {
-    return this.threads.size === 0 && this.messages.size === 0 && !this.unread;
+    return this.threads.size === 0 && this.messages.size === 0 && this.inbound.size === 0 && !this.unread;
   }
 }
 

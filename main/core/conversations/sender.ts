@@ -47,7 +47,9 @@ export async function sendReply(
     const res = await graph.post<{ messages?: { id?: string }[] }>(`${t.account_id}/messages`, token, {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
-      to: t.wa_id ?? t.participant_id,
+      // A user with a username may have no phone: address them by BSUID in `recipient` (Meta's
+      // BSUID sending; `to` would win if both were given).
+      ...(t.wa_id ? { to: t.wa_id } : { recipient: t.participant_id }),
       ...('text' in payload
         ? { type: 'text', text: { body: payload.text, preview_url: false } }
         : { type: 'template', template: templateBody(payload.template) }),
@@ -142,6 +144,7 @@ const hints: Record<number, string> = {
   132000: 'The template parameters do not match the template.',
   132001: 'This template does not exist in this language.',
   133010: 'This phone number is not registered with WhatsApp Cloud API.',
+  131062: 'WhatsApp does not allow this kind of message to a username-only contact.',
   551: 'This person is not available right now.',
   190: 'The Facebook connection expired: reconnect in Settings.',
 };
