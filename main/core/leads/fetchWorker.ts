@@ -55,12 +55,14 @@ export class LeadFetchWorker {
   /** Resolves once the pass in flight has finished, so the database can close under no one. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.current;
   }
 
   private current: Promise<void> | null = null;
+  private readonly abort = new AbortController();
 
   /** New pending rows were committed (or a page reconnected): look now. */
   wake(): void {
@@ -109,7 +111,8 @@ export class LeadFetchWorker {
       return this.fail(lead.id, 'Lead Inbox has no access to this Page. Connect the Facebook account that manages it and enable the Page.');
     }
     try {
-      await this.deps.gate.wait();
+      await this.deps.gate.wait(this.abort.signal);
+      if (this.stopped) return;
       const raw = await this.deps.graph.get<GraphLead>(lead.id, token, { fields: leadFields });
       if (this.stopped) return;
       const formId = raw.form_id ?? lead.form_id;

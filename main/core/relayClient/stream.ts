@@ -102,6 +102,7 @@ export class RelayStream {
   }
 
   private async pause(ms: number): Promise<void> {
+    if (!this.running) return;
     if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
     await sleep(ms, this.wakeUp.signal);
     if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
@@ -112,6 +113,7 @@ export class RelayStream {
     const token = this.mustReregister ? await this.deps.api.reregister() : await this.deps.api.installToken();
     this.mustReregister = false;
     const url = this.deps.api.baseUrl().replace(/^http/, 'ws') + '/v1/stream';
+    if (!this.running) return false;
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: 10_000 });
     this.socket = ws;
     let welcomed = false;

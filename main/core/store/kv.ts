@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { stmt } from './statements';
 
 /** Small named values in the kv table: relay cursor, install id, last reconciliation time. */
 export const kvKeys = {
@@ -8,14 +9,18 @@ export const kvKeys = {
 } as const;
 
 export function kvGet(db: Db, key: string): string | null {
-  const row = db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = stmt(db, 'SELECT value FROM kv WHERE key = ?').get(key) as
+    { value: string } | undefined;
   return row?.value ?? null;
 }
 
 export function kvSet(db: Db, key: string, value: string): void {
-  db.prepare('INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  stmt(
+    db,
+    'INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
 }
 
 export function kvDelete(db: Db, key: string): void {
-  db.prepare('DELETE FROM kv WHERE key = ?').run(key);
+  stmt(db, 'DELETE FROM kv WHERE key = ?').run(key);
 }

@@ -1,5 +1,6 @@
 import type { NormalisedLead } from '../leads/normalise';
 import type { Db } from './db';
+import { stmt } from './statements';
 
 export interface PendingLead {
   id: string;
@@ -13,28 +14,41 @@ export interface PendingLead {
 
 /** Records a lead we only know the id of (a webhook). Idempotent: returns false if it was known. */
 export function insertPendingLead(db: Db, lead: PendingLead): boolean {
-  const r = db
-    .prepare(
-      `INSERT OR IGNORE INTO leads (id, page_id, form_id, ad_id, created_time, received_at, updated_at, state, next_fetch_at)
+  const r = stmt(
+    db,
+    `INSERT OR IGNORE INTO leads (id, page_id, form_id, ad_id, created_time, received_at, updated_at, state, next_fetch_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-    )
-    .run(lead.id, lead.pageId, lead.formId, lead.adId, lead.createdTime, lead.receivedAt, lead.receivedAt, lead.receivedAt);
+  ).run(
+    lead.id,
+    lead.pageId,
+    lead.formId,
+    lead.adId,
+    lead.createdTime,
+    lead.receivedAt,
+    lead.receivedAt,
+    lead.receivedAt,
+  );
   return r.changes === 1;
 }
 
 /** new: first time we see it; completed: was pending (a webhook) and now has its fields; updated: known. */
-export type LeadUpsert = (lead: NormalisedLead, pageId: string, now: number) => 'new' | 'completed' | 'updated';
+export type LeadUpsert = (
+  lead: NormalisedLead,
+  pageId: string,
+  now: number,
+) => 'new' | 'completed' | 'updated';
 
 /**
  * Writes a fetched lead's fields, keyed by Meta's lead id. What the owner did (status, notes,
  * tags, first contact) and when we first saw it are never overwritten.
  */
 export function prepareLeadUpsert(db: Db): LeadUpsert {
-  const stateOf = db.prepare('SELECT state FROM leads WHERE id = ?').pluck();
+  const stateOf = stmt(db, 'SELECT state FROM leads WHERE id = ?').pluck();
   // Insert or update chosen by the state lookup, not ON CONFLICT DO UPDATE: an upsert's conflict
   // policy overrides the OR IGNORE inside the search triggers of migration 0004 (SQLite applies the
   // outer statement's policy to trigger programs), which then fail on lead_search_ids.
-  const insert = db.prepare(
+  const insert = stmt(
+    db,
     `INSERT INTO leads (id, page_id, form_id, created_time, received_at, updated_at, state, platform,
        is_organic, ad_id, ad_name, adset_id, adset_name, campaign_id, campaign_name, full_name, email,
        phone, company, city, answers, fetch_attempts, next_fetch_at, fetch_error)
@@ -42,7 +56,8 @@ export function prepareLeadUpsert(db: Db): LeadUpsert {
        @adName, @adsetId, @adsetName, @campaignId, @campaignName, @fullName, @email, @phone, @company,
        @city, @answers, 0, NULL, NULL)`,
   );
-  const update = db.prepare(
+  const update = stmt(
+    db,
     `UPDATE leads SET form_id = @formId, created_time = @createdTime, updated_at = @now, state = 'complete',
        platform = @platform, is_organic = @isOrganic, ad_id = @adId, ad_name = @adName, adset_id = @adsetId,
        adset_name = @adsetName, campaign_id = @campaignId, campaign_name = @campaignName,
@@ -52,7 +67,13 @@ export function prepareLeadUpsert(db: Db): LeadUpsert {
   );
   return (lead, pageId, now) => {
     const before = stateOf.get(lead.id) as string | undefined;
-    const row = { ...lead, pageId, now, isOrganic: lead.isOrganic ? 1 : 0, answers: JSON.stringify(lead.answers) };
+    const row = {
+      ...lead,
+      pageId,
+      now,
+      isOrganic: lead.isOrganic ? 1 : 0,
+      answers: JSON.stringify(lead.answers),
+    };
     if (before === undefined) insert.run(row);
     else update.run(row);
     return before === undefined ? 'new' : before === 'complete' ? 'updated' : 'completed';
@@ -69,55 +90,63 @@ export interface DueLead {
 
 /** Pending leads whose next attempt is due, oldest first. */
 export function dueLeads(db: Db, now: number, limit: number): DueLead[] {
-  return db
-    .prepare(
-      `SELECT id, page_id, form_id, fetch_attempts, received_at AS was_pending_since FROM leads
+  return stmt(
+    db,
+    `SELECT id, page_id, form_id, fetch_attempts, received_at AS was_pending_since FROM leads
         WHERE state = 'pending' AND next_fetch_at IS NOT NULL AND next_fetch_at <= ?
         ORDER BY next_fetch_at LIMIT ?`,
-    )
-    .all(now, limit) as DueLead[];
+  ).all(now, limit) as DueLead[];
 }
 
 export function nextDueAt(db: Db): number | null {
-  const r = db
-    .prepare(`SELECT min(next_fetch_at) AS t FROM leads WHERE state = 'pending' AND next_fetch_at IS NOT NULL`)
-    .get() as { t: number | null };
+  const r = stmt(
+    db,
+    `SELECT min(next_fetch_at) AS t FROM leads WHERE state = 'pending' AND next_fetch_at IS NOT NULL`,
+  ).get() as { t: number | null };
   return r.t;
 }
 
-export function scheduleRetry(db: Db, id: string, attempts: number, nextAt: number, error: string): void {
-  db.prepare(`UPDATE leads SET fetch_attempts = ?, next_fetch_at = ?, fetch_error = ? WHERE id = ? AND state = 'pending'`).run(
-    attempts,
-    nextAt,
-    error,
-    id,
-  );
+export function scheduleRetry(
+  db: Db,
+  id: string,
+  attempts: number,
+  nextAt: number,
+  error: string,
+): void {
+  stmt(
+    db,
+    `UPDATE leads SET fetch_attempts = ?, next_fetch_at = ?, fetch_error = ? WHERE id = ? AND state = 'pending'`,
+  ).run(attempts, nextAt, error, id);
 }
 
 /** Parks a pending lead until its page is usable again (reconnect), keeping the reason for the UI. */
 export function parkLead(db: Db, id: string, error: string): void {
-  db.prepare(`UPDATE leads SET next_fetch_at = NULL, fetch_error = ? WHERE id = ? AND state = 'pending'`).run(error, id);
+  stmt(
+    db,
+    `UPDATE leads SET next_fetch_at = NULL, fetch_error = ? WHERE id = ? AND state = 'pending'`,
+  ).run(error, id);
 }
 
 export function failLead(db: Db, id: string, error: string, now: number): void {
-  db.prepare(`UPDATE leads SET state = 'failed', next_fetch_at = NULL, fetch_error = ?, updated_at = ? WHERE id = ?`).run(
-    error,
-    now,
-    id,
-  );
+  stmt(
+    db,
+    `UPDATE leads SET state = 'failed', next_fetch_at = NULL, fetch_error = ?, updated_at = ? WHERE id = ?`,
+  ).run(error, now, id);
 }
 
 /** After a reconnect: every parked or failed lead of these pages is fetched again, now. */
 export function requeueLeadsOfPages(db: Db, pageIds: string[], now: number): number {
   let n = 0;
-  const stmt = db.prepare(
+  const requeue = stmt(
+    db,
     `UPDATE leads SET state = 'pending', next_fetch_at = ?, fetch_attempts = 0
       WHERE page_id = ? AND (state = 'failed' OR (state = 'pending' AND next_fetch_at IS NULL))`,
   );
-  for (const id of pageIds) n += stmt.run(now, id).changes;
+  for (const id of pageIds) n += requeue.run(now, id).changes;
   return n;
 }
 
 export function countLeadsByState(db: Db, state: 'pending' | 'failed'): number {
-  return (db.prepare('SELECT count(*) AS n FROM leads WHERE state = ?').get(state) as { n: number }).n;
+  return (stmt(db, 'SELECT count(*) AS n FROM leads WHERE state = ?').get(state) as { n: number })
+    .n;
 }

@@ -1,5 +1,6 @@
 import type { LeadDetail, LeadRow } from '../../../shared/index';
 import type { Db } from './db';
+import { stmt } from './statements';
 
 /** Column list shared by every list query, so rows always map the same way. */
 export const leadRowColumns = `
@@ -42,7 +43,8 @@ export function toLeadRow(r: LeadRowRecord): LeadRow {
     createdTime: r.created_time,
     receivedAt: r.received_at,
     state: r.state,
-    platform: r.platform === 'instagram' ? 'instagram' : r.platform === 'facebook' ? 'facebook' : null,
+    platform:
+      r.platform === 'instagram' ? 'instagram' : r.platform === 'facebook' ? 'facebook' : null,
     isOrganic: r.is_organic === null ? null : r.is_organic === 1,
     name: r.full_name,
     email: r.email,
@@ -57,20 +59,19 @@ export function toLeadRow(r: LeadRowRecord): LeadRow {
 }
 
 export function getLeadRow(db: Db, id: string): LeadRow | null {
-  const r = db
-    .prepare(`SELECT ${leadRowColumns} FROM leads l ${leadJoins} WHERE l.id = ?`)
-    .get(id) as LeadRowRecord | undefined;
+  const r = stmt(db, `SELECT ${leadRowColumns} FROM leads l ${leadJoins} WHERE l.id = ?`).get(
+    id,
+  ) as LeadRowRecord | undefined;
   return r ? toLeadRow(r) : null;
 }
 
 export function getLeadDetail(db: Db, id: string): LeadDetail | null {
-  const r = db
-    .prepare(
-      `SELECT ${leadRowColumns}, l.answers, l.ad_id, l.ad_name, l.adset_id, l.adset_name,
+  const r = stmt(
+    db,
+    `SELECT ${leadRowColumns}, l.answers, l.ad_id, l.ad_name, l.adset_id, l.adset_name,
               l.campaign_id, l.campaign_name, l.notes, l.fetch_error
          FROM leads l ${leadJoins} WHERE l.id = ?`,
-    )
-    .get(id) as
+  ).get(id) as
     | (LeadRowRecord & {
         answers: string;
         ad_id: string | null;

@@ -1,6 +1,7 @@
 import type { Form, PageSummary, Problem } from '../../../shared/index';
 import type { FormQuestion } from '../leads/normalise';
 import type { Db } from './db';
+import { stmt } from './statements';
 
 /** Pages and forms: ids, names and sync state only (tokens are in the keychain). */
 export interface PageRecord {
@@ -21,15 +22,15 @@ export interface PageRecord {
 }
 
 export function getPage(db: Db, id: string): PageRecord | null {
-  return (db.prepare('SELECT * FROM pages WHERE id = ?').get(id) as PageRecord | undefined) ?? null;
+  return (stmt(db, 'SELECT * FROM pages WHERE id = ?').get(id) as PageRecord | undefined) ?? null;
 }
 
 export function enabledPages(db: Db): PageRecord[] {
-  return db.prepare('SELECT * FROM pages WHERE enabled = 1 ORDER BY name').all() as PageRecord[];
+  return stmt(db, 'SELECT * FROM pages WHERE enabled = 1 ORDER BY name').all() as PageRecord[];
 }
 
 export function pagesOfAccount(db: Db, accountId: string): PageRecord[] {
-  return db.prepare('SELECT * FROM pages WHERE account_id = ?').all(accountId) as PageRecord[];
+  return stmt(db, 'SELECT * FROM pages WHERE account_id = ?').all(accountId) as PageRecord[];
 }
 
 /** A page seen in me/accounts: new pages start disabled; known ones keep their choice and state. */
@@ -37,31 +38,48 @@ export function upsertPageFromAccount(
   db: Db,
   p: { id: string; name: string; accountId: string; instagramId: string | null },
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO pages (id, account_id, name, instagram_id, enabled) VALUES (?, ?, ?, ?, 0)
      ON CONFLICT(id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name,
        instagram_id = excluded.instagram_id`,
   ).run(p.id, p.accountId, p.name, p.instagramId);
 }
 
-export function setPageProblem(db: Db, id: string, status: PageRecord['status'], problem: Problem | null): void {
-  db.prepare('UPDATE pages SET status = ?, error_code = ?, error_message = ?, error_fix = ? WHERE id = ?').run(
-    status,
-    problem?.code ?? null,
-    problem?.message ?? null,
-    problem?.fix ?? null,
-    id,
-  );
+export function setPageProblem(
+  db: Db,
+  id: string,
+  status: PageRecord['status'],
+  problem: Problem | null,
+): void {
+  stmt(
+    db,
+    'UPDATE pages SET status = ?, error_code = ?, error_message = ?, error_fix = ? WHERE id = ?',
+  ).run(status, problem?.code ?? null, problem?.message ?? null, problem?.fix ?? null, id);
 }
 
 export function updatePage(
   db: Db,
   id: string,
-  fields: Partial<Pick<PageRecord, 'enabled' | 'last_sync_at' | 'next_sync_at' | 'subscribed_at' | 'bound_at' | 'subscription_checked_at' | 'account_id'>>,
+  fields: Partial<
+    Pick<
+      PageRecord,
+      | 'enabled'
+      | 'last_sync_at'
+      | 'next_sync_at'
+      | 'subscribed_at'
+      | 'bound_at'
+      | 'subscription_checked_at'
+      | 'account_id'
+    >
+  >,
 ): void {
   const keys = Object.keys(fields) as (keyof typeof fields)[];
   if (keys.length === 0) return;
-  db.prepare(`UPDATE pages SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+  stmt(db, `UPDATE pages SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({
+    ...fields,
+    id,
+  });
 }
 
 export interface FormRecord {
@@ -77,18 +95,29 @@ export interface FormRecord {
 }
 
 export function formsOfPage(db: Db, pageId: string): FormRecord[] {
-  return db.prepare('SELECT * FROM forms WHERE page_id = ? ORDER BY name').all(pageId) as FormRecord[];
+  return stmt(db, 'SELECT * FROM forms WHERE page_id = ? ORDER BY name').all(
+    pageId,
+  ) as FormRecord[];
 }
 
 export function getForm(db: Db, id: string): FormRecord | null {
-  return (db.prepare('SELECT * FROM forms WHERE id = ?').get(id) as FormRecord | undefined) ?? null;
+  return (stmt(db, 'SELECT * FROM forms WHERE id = ?').get(id) as FormRecord | undefined) ?? null;
 }
 
 export function upsertForm(
   db: Db,
-  f: { id: string; pageId: string; name: string; status: string; locale: string | null; leadsCount: number | null; questions: FormQuestion[] },
+  f: {
+    id: string;
+    pageId: string;
+    name: string;
+    status: string;
+    locale: string | null;
+    leadsCount: number | null;
+    questions: FormQuestion[];
+  },
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO forms (id, page_id, name, status, locale, leads_count, questions)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET page_id = excluded.page_id, name = excluded.name, status = excluded.status,
@@ -120,16 +149,20 @@ function toForm(f: FormRecord): Form {
 
 /** What pages.list and pages.changed carry: pages of connected accounts, with forms and counts. */
 export function listPageSummaries(db: Db): PageSummary[] {
-  const pages = db
-    .prepare(
-      `SELECT p.*, a.name AS account_name,
+  const pages = stmt(
+    db,
+    `SELECT p.*, a.name AS account_name,
          (SELECT count(*) FROM leads l WHERE l.page_id = p.id) AS leads_count,
          (SELECT count(*) FROM leads l WHERE l.page_id = p.id AND l.state = 'pending') AS pending,
          (SELECT count(*) FROM leads l WHERE l.page_id = p.id AND l.state = 'failed') AS failed
        FROM pages p LEFT JOIN accounts a ON a.id = p.account_id
        WHERE p.account_id IS NOT NULL ORDER BY p.name`,
-    )
-    .all() as (PageRecord & { account_name: string | null; leads_count: number; pending: number; failed: number })[];
+  ).all() as (PageRecord & {
+    account_name: string | null;
+    leads_count: number;
+    pending: number;
+    failed: number;
+  })[];
   return pages.map((p) => toPageSummary(db, p));
 }
 
@@ -139,7 +172,12 @@ export function getPageSummary(db: Db, id: string): PageSummary | null {
 
 function toPageSummary(
   db: Db,
-  p: PageRecord & { account_name: string | null; leads_count: number; pending: number; failed: number },
+  p: PageRecord & {
+    account_name: string | null;
+    leads_count: number;
+    pending: number;
+    failed: number;
+  },
 ): PageSummary {
   return {
     id: p.id,
@@ -149,7 +187,9 @@ function toPageSummary(
     enabled: p.enabled === 1,
     instagramId: p.instagram_id,
     status: p.status,
-    error: p.error_code ? { code: p.error_code, message: p.error_message ?? '', fix: p.error_fix } : null,
+    error: p.error_code
+      ? { code: p.error_code, message: p.error_message ?? '', fix: p.error_fix }
+      : null,
     lastSyncAt: p.last_sync_at,
     nextSyncAt: p.next_sync_at,
     leadsCount: p.leads_count,

@@ -11,8 +11,10 @@ import { withGraphRetry } from './graphRetry';
 export interface BackfillResult {
   /** Rows written (new, completed or changed). */
   written: number;
-  /** Leads we had never seen: their webhook was lost, or this is the first sync. */
+  /** New leads found by an incremental sync: their webhook never reached us. */
   fresh: LeadRow[];
+  /** Leads a webhook announced (pending) that this sync completed before the fetch worker did. */
+  completed: LeadRow[];
   newCount: number;
 }
 
@@ -29,12 +31,14 @@ export async function backfillForm(
   onBatch: (written: number) => void,
 ): Promise<BackfillResult> {
   const { db, clock, tuning } = ctx;
-  const nowSec = Math.floor(clock.now() / 1000);
+  const startedAt = clock.now();
+  const nowSec = Math.floor(startedAt / 1000);
   const since = form.cursor_time !== null ? form.cursor_time - tuning.overlapSec : nowSec - tuning.backfillDays * 86_400;
   const incremental = form.cursor_time !== null;
   const questions = questionsOf(form);
   const upsert = prepareLeadUpsert(db);
   const freshIds: string[] = [];
+  const completedIds: string[] = [];
   let newCount = 0;
   let written = 0;
   let maxCreatedSec = form.cursor_time ?? 0;
@@ -54,7 +58,9 @@ export async function backfillForm(
         const lead = normaliseLead({ ...raw, form_id: raw.form_id ?? form.id }, questions, form.locale);
         const outcome = upsert(lead, form.page_id, now);
         if (outcome === 'new') newCount++;
-        if (incremental && outcome !== 'updated') freshIds.push(lead.id);
+        if (outcome === 'completed') completedIds.push(lead.id);
+        // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
+        else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000)) freshIds.push(lead.id);
         maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
       }
     });
@@ -65,8 +71,8 @@ export async function backfillForm(
   }
   // Everything after `since` is now stored, so even an empty form moves its cursor there.
   setFormCursor(db, form.id, Math.max(maxCreatedSec, since), clock.now());
-  const fresh = freshIds.slice(0, 50).map((id) => getLeadRow(db, id)).filter((r): r is LeadRow => r !== null);
-  return { written, fresh, newCount };
+  const rowsOf = (ids: string[]) => ids.slice(0, 50).map((id) => getLeadRow(db, id)).filter((r): r is LeadRow => r !== null);
+  return { written, fresh: rowsOf(freshIds), completed: rowsOf(completedIds), newCount };
 }
 
 function setFormCursor(db: Db, formId: string, cursor: number | null, now: number): void {

@@ -19,7 +19,8 @@ export interface SyncContext {
   clock: Clock;
   log: Logger;
   tuning: CoreTuning;
-  retry: { gate: RateGate; backoff: BackoffOptions; maxAttempts: number };
+  /** The signal aborts waits (rate-limit pauses, backoff) when the core stops. */
+  retry: { gate: RateGate; backoff: BackoffOptions; maxAttempts: number; signal?: AbortSignal };
   /** Meta app id, to find our entry in subscribed_apps. */
   appId: string;
   /** True once the core is stopping: long syncs end between pages instead of writing on. */

@@ -64,6 +64,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   const gate = new RateGate({ clock, maxPauseMs: tuning.rateLimitMaxPauseMs, defaultPauseMs: tuning.rateLimitDefaultPauseMs });
   const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion, onUsage: gate.onUsage });
   let stopping = false;
+  const stopSignal = new AbortController();
   // Work started in the background (a page's first backfill, token checks) is awaited by stop(),
   // so nothing writes to the database after it closes.
   const inflight = new Set<Promise<unknown>>();
@@ -74,7 +75,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   };
   const ctx: SyncContext = {
     db, graph, tokens, gate, events, notifier: deps.notifier, settings, clock, log, tuning,
-    retry: { gate, backoff: tuning.syncBackoff, maxAttempts: tuning.syncMaxAttempts },
+    retry: { gate, backoff: tuning.syncBackoff, maxAttempts: tuning.syncMaxAttempts, signal: stopSignal.signal },
     appId: deps.config.metaAppId,
     stopping: () => stopping,
   };
@@ -162,6 +163,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
     },
     async stop() {
       stopping = true;
+      stopSignal.abort();
       login.cancel();
       await stream.stop();
       await Promise.all([sync.stop(), worker.stop()]);

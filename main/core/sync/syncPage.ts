@@ -58,10 +58,9 @@ export async function syncPage(
           events.emit('sync.progress', { pageId, phase: 'leads', formId: form.id, leads: base + n, error: null }),
         );
         leads += r.written;
-        for (const lead of r.fresh) {
-          events.emit('lead.received', { lead });
-          notifyNewLead(lead, { ...ctx, now: () => clock.now() });
-        }
+        for (const lead of r.fresh) events.emit('lead.received', { lead });
+        for (const lead of r.completed) events.emit('lead.updated', { lead });
+        for (const lead of [...r.fresh, ...r.completed]) notifyNewLead(lead, { ...ctx, now: () => clock.now() });
       } catch (e) {
         // Lead access is per form/business: report it, carry on with the other forms.
         if (!(e instanceof GraphError) || !isLeadAccessError(e)) throw e;
