@@ -31,13 +31,13 @@ test('every view renders empty, with a clear empty state and no serious accessib
   }
 });
 
-test('every view renders with data, in light and dark, without serious accessibility problems', async ({ page, stack }) => {
-  seedLeads(stack.core.db, sampleLeads());
-  await openApp(page, stack);
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const v of views) {
-      await page.goto(stack.host.url.replace('#/', `#/${v.route}`));
+// Pages come from a connected Facebook account: that view's data test runs on the full stack below.
+for (const v of views.filter((x) => x.name !== 'pages')) {
+  test(`${v.name} renders with data, in light and dark, without serious accessibility problems`, async ({ page, stack }) => {
+    seedLeads(stack.core.db, sampleLeads());
+    await openApp(page, stack, v.route);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
       await expect(page.getByRole('heading', { level: 1, name: v.heading })).toBeVisible();
       if (v.name === 'home') await expect(page.getByTestId('stat-today')).toContainText('6');
       if (v.name === 'leads') {
@@ -48,14 +48,42 @@ test('every view renders with data, in light and dark, without serious accessibi
       await noSeriousViolations(page);
       await shot(page, `${v.name}-${scheme}`, { readme: scheme === 'light' && (v.name === 'home' || v.name === 'leads') ? v.name : undefined });
     }
-  }
-  // The lead detail, opened the way a notification click opens it.
-  await page.goto(stack.host.url.replace('#/', '#/lead/9001'));
+  });
+}
+
+test('the lead detail shows every answer with its label and quick actions, readable at 200% zoom', async ({ page, stack }) => {
+  seedLeads(stack.core.db, sampleLeads());
+  // Opened the way a notification click opens it.
+  await openApp(page, stack, 'lead/9001');
   const detail = page.getByTestId('lead-detail');
   await expect(detail.getByRole('heading', { name: 'Amelia Hart' })).toBeVisible();
   await expect(detail.getByText('Which treatment are you interested in?')).toBeVisible();
   await expect(detail.getByText('Invisalign aligners')).toBeVisible();
   await expect(detail.getByRole('link', { name: 'WhatsApp' })).toHaveAttribute('href', 'https://wa.me/14155550142');
+  await expect(detail.getByRole('link', { name: /Call/ })).toHaveAttribute('href', 'tel:+14155550142');
   await noSeriousViolations(page);
   await shot(page, 'lead-detail');
+  // 200% zoom: half the CSS width; the detail stacks under the list and nothing needs sideways scrolling.
+  await page.setViewportSize({ width: 640, height: 400 });
+  await expect(detail.getByRole('heading', { name: 'Amelia Hart' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+  await shot(page, 'lead-detail-zoom-200');
+});
+
+test.describe('with Facebook connected', () => {
+  test.use({ stackOptions: {} });
+  test('pages renders each connected page with its forms and sync state', async ({ page, stack }) => {
+    const fbPage = stack.sim!.control.createPage({ name: 'Bakery Berlin', subscribed: false });
+    stack.sim!.control.createForm({ pageId: fbPage.id, name: 'Cake orders' });
+    await stack.connect();
+    await openApp(page, stack, 'pages');
+    await expect(page.getByRole('heading', { level: 2, name: 'Bakery Berlin' })).toBeVisible();
+    await expect(page.getByRole('checkbox', { name: 'Receive leads from this page' })).toBeChecked();
+    await expect(page.getByRole('rowheader', { name: 'Cake orders' })).toBeVisible();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await noSeriousViolations(page);
+      await shot(page, `pages-${scheme}`);
+    }
+  });
 });
