@@ -5,7 +5,7 @@
  * the Node host in the browser instead (`npm run web`), printing its URL.
  *
  * Env: SIM_PORT (8788), RELAY_PORT (8787), DEMO_INTERVAL_MS (4000), DEMO_DATA_DIR (.demo-data),
- * SIM_SEED (1). Drive it further with `npm run sim:ctl -- help` from another terminal.
+ * SIM_SEED (1), DEMO_AUTOCONNECT (1; 0 = leave Connect to the owner, browser mode only). Drive it further with `npm run sim:ctl -- help` from another terminal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../relay/logger';
 import { createRelay, type Relay } from '../relay/server';
+import { completeLogin, connectThroughHost } from './demoConnect';
 import { electronBinary } from './native-abi.mjs';
 import { createSimulator, type Simulator } from '../test/sim/server';
 
@@ -51,7 +52,6 @@ async function main(): Promise<void> {
 
   console.log(`Meta simulator  ${sim.url}  (${scenario.pages.length} pages, ${scenario.leads} leads, ${scenario.conversations} conversations, WhatsApp ${scenario.whatsapp ? 'on' : 'off'})`);
   console.log(`Relay           ${relay.url}`);
-  console.log('Click "Connect Facebook" in the app: the simulated login approves by itself.');
 
   const appEnv = {
     ...env,
@@ -64,11 +64,13 @@ async function main(): Promise<void> {
   const electron = electronBinary(root);
   let app: ChildProcess;
   if (electron.path) {
+    console.log('Click "Connect Facebook" in the app: the simulated login approves by itself.');
     app = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start'], { cwd: root, env: appEnv, stdio: 'inherit' });
   } else {
     console.log('Electron is unavailable on this machine (its binary was not downloaded), so the app opens in your browser instead.');
     // main/host/cli.ts builds the renderer if needed, starts the Node host and prints its URL.
-    app = spawn(process.execPath, ['--import', 'tsx', join(root, 'main/host/cli.ts')], { cwd: root, env: appEnv, stdio: 'inherit' });
+    app = spawn(process.execPath, ['--import', 'tsx', join(root, 'main/host/cli.ts')], { cwd: root, env: appEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+    watchHost(app, sim, scenario);
   }
 
   const timer = setInterval(() => tick(sim, scenario), intervalMs);
@@ -85,6 +87,33 @@ async function main(): Promise<void> {
   app.on('exit', (code) => void stop(code ?? 0));
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/**
+ * Echoes the host's output and acts on two lines: its URL (connect through its API, as the UI's
+ * Connect button would) and a login URL it asks the owner's browser to open (complete it here,
+ * so the demo also runs where no browser can open).
+ */
+function watchHost(app: ChildProcess, sim: Simulator, scenario: ReturnType<Simulator['control']['loadScenario']>): void {
+  let buffer = '';
+  app.stdout!.setEncoding('utf8');
+  app.stdout!.on('data', (chunk: string) => {
+    process.stdout.write(chunk);
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const running = /running at (\S+)/.exec(line);
+      if (running && env.DEMO_AUTOCONNECT !== '0') {
+        connectThroughHost(running[1]!, scenario)
+          .then((msg) => console.log(msg))
+          .catch((e: unknown) => console.error(`demo: could not connect automatically (${e instanceof Error ? e.message : String(e)}); use Connect in the app`));
+      }
+      const login = /Open this address to continue: (\S+)/.exec(line);
+      if (login) void completeLogin(login[1]!, sim.url);
+    }
+  });
 }
 
 let n = 0;
