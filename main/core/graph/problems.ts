@@ -17,7 +17,9 @@ const tokenSubcodes: Record<number, string> = {
 /**
  * Lead access restricted by the business's Leads Access Manager. Meta answers such reads with a
  * permission error (code 200 family) whose subcode names lead access; a reconnect does not help,
- * an admin has to assign access, so it gets its own fix text.
+ * an admin has to assign access, so it gets its own fix text. The subcodes below are the ones seen
+ * in public integrations; no stored Meta text confirms them (meta-platform.md §3 names only the
+ * restriction), so anything else in the 200 family stays a reconnect problem.
  */
 export function isLeadAccessError(e: GraphError): boolean {
   return e.code === 200 && (e.subcode === 1815002 || e.subcode === 2018196 || e.subcode === 1487);
