@@ -69,21 +69,17 @@ parentPort.on('message', (msg) => {
  * only after success.
  */
 export class CommitWorker {
-  private readonly worker: Worker;
+  private worker: Worker;
   /** Answers arrive in the order batches were sent. */
   private readonly pending: { resolve(r: CommitResult): void; reject(e: Error): void }[] = [];
+  private closing = false;
+  private readonly sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
 
-  constructor(file: string) {
-    const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(source, { eval: true, workerData: { file, sqlitePath } });
-    this.worker.on('message', (msg: { ok: boolean; unbound?: CommitResult['unbound']; error?: string }) => {
-      const p = this.pending.shift();
-      if (msg.ok) p?.resolve({ unbound: msg.unbound ?? [] });
-      else p?.reject(new Error(msg.error ?? 'commit failed'));
-    });
-    this.worker.on('error', (e) => {
-      for (const p of this.pending.splice(0)) p.reject(e);
-    });
+  constructor(
+    private readonly file: string,
+    private readonly onCrash: (error: string) => void = () => {},
+  ) {
+    this.worker = this.spawn();
   }
 
   commit(batch: CommitBatch): Promise<CommitResult> {
@@ -94,8 +90,34 @@ export class CommitWorker {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const exited = new Promise<void>((r) => this.worker.once('exit', () => r()));
     this.worker.postMessage('close');
     await exited;
+  }
+
+  /**
+   * A worker that dies (out of memory, a native fault) fails the batches it held — their POSTs get
+   * 503 and Meta retries them — and is replaced, so later webhooks are stored again.
+   */
+  private spawn(): Worker {
+    const worker = new Worker(source, { eval: true, workerData: { file: this.file, sqlitePath: this.sqlitePath } });
+    worker.on('message', (msg: { ok: boolean; unbound?: CommitResult['unbound']; error?: string }) => {
+      const p = this.pending.shift();
+      if (msg.ok) p?.resolve({ unbound: msg.unbound ?? [] });
+      else p?.reject(new Error(msg.error ?? 'commit failed'));
+    });
+    worker.on('error', (e) => this.fail(e.message));
+    worker.on('exit', (code) => {
+      if (this.closing) return;
+      this.fail(`commit worker exited with ${code}`);
+      this.worker = this.spawn();
+    });
+    return worker;
+  }
+
+  private fail(error: string): void {
+    this.onCrash(error);
+    for (const p of this.pending.splice(0)) p.reject(new Error(error));
   }
 }

@@ -49,6 +49,8 @@ export class EventLog {
   /** Seqs assigned to batches in flight: the next batch numbers on top of them. */
   private readonly plannedHeads = new Map<string, number>();
   private idle: (() => void)[] = [];
+  /** A batch failed: its seqs may or may not be on disk, so re-read the heads before going on. */
+  private needsResync = false;
   private readonly readAfter;
 
   constructor(
@@ -92,6 +94,12 @@ export class EventLog {
 
   private flush(): void {
     if (this.inFlight >= MAX_BATCHES_IN_FLIGHT || this.queue.length === 0) return;
+    if (this.needsResync) {
+      if (this.inFlight > 0) return; // next() calls again once the pipeline is empty
+      this.installs.reloadHeads();
+      this.plannedHeads.clear();
+      this.needsResync = false;
+    }
     this.inFlight++;
     const batch = this.queue;
     this.queue = [];
@@ -109,9 +117,11 @@ export class EventLog {
         this.next();
       },
       (e: unknown) => {
-        // A failed batch leaves its seqs unused: a later batch may already sit on top of them.
-        // A hole in an install's seqs is harmless (reads are "seq > cursor").
-        for (const [id, seq] of report.heads) if (this.plannedHeads.get(id) === seq) this.plannedHeads.delete(id);
+        // The worker may have died after committing, so what is on disk is unknown: the callers get
+        // 503 (Meta retries; a duplicate is deduped downstream) and the heads are re-read from disk
+        // before the next batch. A later batch already planned on top may leave a hole in an
+        // install's seqs, which is harmless (reads are "seq > cursor").
+        this.needsResync = true;
         for (const p of batch) p.reject(e);
         this.next();
       },

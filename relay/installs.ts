@@ -73,6 +73,15 @@ export class InstallRegistry {
     if (s && seq > s.headSeq) s.headSeq = seq;
   }
 
+  /** Heads as committed on disk (after a failed commit whose outcome is unknown). */
+  reloadHeads(): void {
+    const rows = this.db.prepare('SELECT id, head_seq FROM installs').all() as { id: string; head_seq: number }[];
+    for (const r of rows) {
+      const s = this.byId.get(r.id);
+      if (s) s.headSeq = r.head_seq;
+    }
+  }
+
   acked(installId: string): number {
     return this.byId.get(installId)?.ackedSeq ?? 0;
   }

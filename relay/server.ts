@@ -68,7 +68,7 @@ export async function createRelay(opts: RelayOptions): Promise<Relay> {
   const installs = new InstallRegistry(db);
   const bindings = new BindingIndex(db);
   let hub: StreamHub | null = null;
-  const worker = new CommitWorker(join(opts.dataDir, RELAY_DB_FILE));
+  const worker = new CommitWorker(join(opts.dataDir, RELAY_DB_FILE), (error) => log.error('commit worker failed', { error }));
   const eventLog = new EventLog(db, worker, installs, bindings, (report) => {
     if (report.unbound > 0) log.info('bindings dropped by deauthorisation', { count: report.unbound });
     hub?.wake(report.heads.keys());
