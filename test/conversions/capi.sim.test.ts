@@ -12,7 +12,7 @@ import { createMutations } from '../../main/core/inbox/mutations';
 import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStore';
 import type { TokenStore } from '../../main/core/ports';
 import { createSimulator, type Simulator } from '../sim/server';
-import { busWithLog, insertLead, manualClock, quietLogger, tempDb } from './helpers';
+import { busWithLog, insertLead, manualClock, tempDb } from './helpers';
 
 const min = 60_000;
 
@@ -31,6 +31,8 @@ interface Env {
   /** A lead that exists at Meta and in the local store. */
   lead(fields?: { email?: string; phone?: string }): string;
   received(): { testEventCode: string | null; events: Record<string, unknown>[]; token: string }[];
+  /** What the core logged (warnings and errors), shown when an assertion fails. */
+  logs: string[];
 }
 
 async function setup(): Promise<Env> {
@@ -44,13 +46,15 @@ async function setup(): Promise<Env> {
   await tokens.set(`page:${page.id}`, page.accessToken);
   writeConversionSettings(store.db, { datasetId: dataset.id });
   const events = busWithLog();
+  const logs: string[] = [];
+  const record = (level: string) => (msg: string, fields?: Record<string, unknown>) => void logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const conversions = createConversions({
     db: store.db,
     graph: new GraphClient({ baseUrl: sim.url, version: 'v25.0' }),
     tokens,
     events: events.events,
     clock,
-    logger: quietLogger,
+    logger: { info: () => {}, warn: record('warn'), error: record('error') },
     random: () => 0.5,
   });
   const mutations = createMutations(store.db, () => clock.now());
@@ -65,6 +69,7 @@ async function setup(): Promise<Env> {
     datasetId: dataset.id,
     conversions,
     events,
+    logs,
     setStatus: (ids, status) => void mutations.setStatus(ids, status),
     lead(fields = {}) {
       const l = sim.control.createLead({ formId: form.id, webhook: false, createdTime: Math.floor(clock.now() / 1000) - 600 });
@@ -154,7 +159,7 @@ describe('conversion feedback to Meta (simulator)', () => {
 
     env.clock.set(pending!.nextAttemptAt!);
     await env.conversions.runOnce();
-    expect(env.received().flatMap((b) => b.events.map((e) => e.event_name))).toEqual(['Converted']);
+    expect(env.received().flatMap((b) => b.events.map((e) => e.event_name)), env.logs.join('\n')).toEqual(['Converted']);
     expect(env.conversions.handlers['conversions.forLead']({ leadId }).events[0]).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
   });
 
@@ -244,5 +249,21 @@ describe('conversion feedback to Meta (simulator)', () => {
       status: 'failed',
       lastError: expect.stringMatching(/older than 7 days/),
     });
+  });
+
+  it('a dataset the token cannot use fails the events with Meta\'s message in one call, not one per event', async () => {
+    const ids = [env.lead(), env.lead(), env.lead(), env.lead()];
+    env.conversions.handlers['conversions.updateSettings']({ datasetId: '1900000000000999' });
+    env.setStatus(ids, 'qualified');
+    await env.conversions.runOnce();
+    expect(env.sim.control.calls({ path: '1900000000000999/events' })).toHaveLength(1);
+    const [ev] = env.conversions.handlers['conversions.forLead']({ leadId: ids[0]! }).events;
+    expect(ev).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/does not exist/) });
+
+    // The owner fixes the dataset id and retries: the same events go, once each.
+    env.conversions.handlers['conversions.updateSettings']({ datasetId: env.datasetId });
+    expect(env.conversions.handlers['conversions.retry']({})).toEqual({ requeued: 4 });
+    await env.conversions.runOnce();
+    expect(env.received().flatMap((b) => b.events)).toHaveLength(4);
   });
 });

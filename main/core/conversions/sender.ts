@@ -78,21 +78,26 @@ export function createCapiSender(deps: CapiSenderDeps) {
         continue;
       }
       for (let i = 0; i < group.rows.length; i += maxBatch) {
-        const stop = await sendBatch(group.rows.slice(i, i + maxBatch), token, group.testEventCode, settings, out);
-        if (stop) return out;
+        const next = await sendBatch(group.rows.slice(i, i + maxBatch), token, group.testEventCode, settings, out);
+        if (next === 'stop') return out;
+        // This token or dataset is unusable: other pages' tokens may still work.
+        if (next === 'skip_group') break;
       }
     }
     return out;
   }
 
-  /** Returns true when sending should stop for this round (rate limit, outage, refused token). */
+  /**
+   * 'stop' ends this round (rate limit, outage); 'skip_group' gives up on this token's events for
+   * the round (token refused, dataset unreachable); 'next' carries on.
+   */
   async function sendBatch(
     rows: DueRow[],
     token: string,
     testEventCode: string | null,
     settings: ConversionSettings,
     out: SendOutcome,
-  ): Promise<boolean> {
+  ): Promise<'next' | 'stop' | 'skip_group'> {
     const ids = rows.map((r) => r.id);
     rows.forEach((r) => out.leadIds.add(r.lead_id));
     try {
@@ -104,7 +109,7 @@ export function createCapiSender(deps: CapiSenderDeps) {
       if (res?.events_received !== undefined && res.events_received !== ids.length) {
         logger.warn('capi events_received differs from events sent', { sent: ids.length, received: res.events_received });
       }
-      return false;
+      return 'next';
     } catch (e) {
       const err = e instanceof GraphError ? e : null;
       const message = err ? metaMessage(err) : String(e);
@@ -114,7 +119,7 @@ export function createCapiSender(deps: CapiSenderDeps) {
         markRetry(db, ids, clock.now() + delay, message);
         out.retrying += ids.length;
         logger.warn('capi send will be retried', { events: ids.length, code: err?.code ?? null, delayMs: delay });
-        return true;
+        return 'stop';
       }
       if (err.action === 'reauth') {
         refused.add(fingerprint(token));
@@ -122,16 +127,25 @@ export function createCapiSender(deps: CapiSenderDeps) {
         out.retrying += ids.length;
         out.reauth = message;
         logger.warn('capi token refused; paused until reconnect', { code: err.code, subcode: err.subcode });
-        return true;
+        return 'skip_group';
+      }
+      if (err.code === 100 && err.subcode === 33) {
+        // The dataset does not exist or this token may not use it: no event is at fault, so no
+        // bisecting (that would be one call per event). They fail with Meta's words; the owner
+        // fixes the dataset id or access and presses retry.
+        markFailed(db, ids, message);
+        out.failed += ids.length;
+        return 'skip_group';
       }
       if (rows.length === 1) {
         markFailed(db, ids, message);
         out.failed += 1;
-        return false;
+        return 'next';
       }
       // One invalid event rejects the whole batch: bisect to find it and still deliver the rest.
       const mid = Math.ceil(rows.length / 2);
-      if (await sendBatch(rows.slice(0, mid), token, testEventCode, settings, out)) return true;
+      const first = await sendBatch(rows.slice(0, mid), token, testEventCode, settings, out);
+      if (first !== 'next') return first;
       return sendBatch(rows.slice(mid), token, testEventCode, settings, out);
     }
   }
