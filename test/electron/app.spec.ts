@@ -6,7 +6,7 @@ import {
   type Page,
 } from '@playwright/test';
 import keytar from 'keytar';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,7 @@ test.beforeAll(async () => {
   });
   sim.context.webhooks.setUrl(`${relay.url}/webhooks/meta`);
 
+  const display = await ensureDisplay();
   app = await electron.launch({
     executablePath: binary.path ?? undefined,
     args: [join(appDir, 'dist/electron/main.cjs')],
@@ -85,6 +86,7 @@ test.beforeAll(async () => {
       GRAPH_API_URL: sim.url,
       META_APP_ID: sim.appId,
       META_DIALOG_URL: sim.url,
+      ...(display ? { DISPLAY: display } : {}),
     },
   });
   // The owner's browser completing Facebook login: the simulator's dialog auto-approves and
@@ -107,12 +109,33 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await app?.close();
+  xvfb?.kill();
   await relay?.close();
   await sim?.close();
   for (const c of await keytar.findCredentials(keychainService))
     await keytar.deletePassword(keychainService, c.account);
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+let xvfb: ChildProcess | null = null;
+
+/**
+ * Electron needs a display on Linux. CI runs without one (no xvfb-run around npm test), so start
+ * a private Xvfb when DISPLAY is unset; -displayfd makes it pick a free display and report it.
+ */
+async function ensureDisplay(): Promise<string | null> {
+  if (process.platform !== 'linux' || process.env.DISPLAY) return null;
+  xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1440x900x24', '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const number = await new Promise<string>((resolve, reject) => {
+    xvfb!.once('error', () =>
+      reject(new Error('DISPLAY is unset and Xvfb could not start (apt install xvfb)')),
+    );
+    xvfb!.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+  });
+  return `:${number}`;
+}
 
 const call = (method: string, input: unknown = {}) =>
   win.evaluate(
