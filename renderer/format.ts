@@ -31,3 +31,15 @@ export function formatDuration(ms: number | null): string {
   if (minutes < 60 * 48) return `${unit(Math.floor(minutes / 60), 'hour')} ${unit(minutes % 60, 'minute')}`;
   return unit(Math.round(minutes / 1440), 'day');
 }
+
+/** File sizes with the locale's digits and the usual units (kB, MB, GB). */
+export function formatBytes(bytes: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let value = bytes;
+  let i = 0;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  return new Intl.NumberFormat(undefined, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+}

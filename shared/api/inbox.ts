@@ -36,6 +36,11 @@ export type HomeStats = z.infer<typeof homeStatsSchema>;
 export const exportFormatSchema = z.enum(['csv', 'vcard']);
 
 export const inboxMethods = {
+  /** Where the data folder is and how much it holds (Settings → Your data). */
+  'data.info': method(
+    z.object({}).default({}),
+    z.object({ dataDir: z.string(), bytes: z.number(), leads: z.number() }),
+  ),
   'stages.list': method(z.object({}).default({}), z.object({ stages: z.array(z.string()) })),
   /** Replaces the pipeline's stage list (order matters: keys 1-5 pick the first five). */
   'stages.set': method(

@@ -4,6 +4,7 @@ import type { Clock, Logger, Notifier } from '../ports';
 import type { Db } from '../store/db';
 import { getLeadDetail } from '../store/leads';
 import { ApiError, type LeadRow } from '../../../shared/index';
+import { folderSize } from './dataInfo';
 import { startExport } from './export';
 import { createFollowUpScheduler } from './followUps';
 import { createMutations, type StatusChange } from './mutations';
@@ -27,7 +28,8 @@ export type InboxMethod =
   | 'views.save'
   | 'views.delete'
   | 'home.stats'
-  | 'export.start';
+  | 'export.start'
+  | 'data.info';
 
 export interface InboxDeps {
   db: Db;
@@ -98,6 +100,11 @@ export function createInbox(deps: InboxDeps) {
     'views.save': (view) => saveView(db, view, now()),
     'views.delete': ({ id }) => ({ deleted: deleteView(db, id) }),
     'home.stats': (input) => homeStats(db, input, now()),
+    'data.info': async () => ({
+      dataDir: deps.dataDir,
+      bytes: await folderSize(deps.dataDir),
+      leads: db.prepare('SELECT count(*) FROM leads').pluck().get() as number,
+    }),
     'export.start': (req) =>
       startExport(db, deps.dataDir, req, now(), (p) => events.emit('export.progress', p)),
   };

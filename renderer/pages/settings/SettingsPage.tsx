@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../shared/index';
 import { call, errorText } from '../../api/client';
-import { formatDateTime } from '../../format';
+import { formatBytes, formatDateTime, formatNumber } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { ExportControls } from '../leads/ExportControls';
 import { ConversionsSettings } from './ConversionsSettings';
@@ -11,6 +11,7 @@ import { WhatsappConnect } from './WhatsappConnect';
 export function SettingsPage() {
   const settings = useCall('settings.get', {}, ['settings.changed']);
   const accounts = useCall('accounts.list', {}, ['accounts.changed']);
+  const dataInfo = useCall('data.info', {});
   const [draft, setDraft] = useState<Settings | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   useEffect(() => setDraft(settings.data), [settings.data]);
@@ -116,6 +117,11 @@ export function SettingsPage() {
       <section aria-labelledby="data-title">
         <h2 id="data-title">Your data</h2>
         <p className="muted">Leads and messages are stored only on this computer. Export them any time.</p>
+        {dataInfo.data && (
+          <p data-testid="data-info">
+            Data folder: <code>{dataInfo.data.dataDir}</code> · {formatBytes(dataInfo.data.bytes)} · {formatNumber(dataInfo.data.leads)} leads
+          </p>
+        )}
         <ExportControls filter={{}} sort="created_desc" />
       </section>
 

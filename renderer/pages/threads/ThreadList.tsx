@@ -69,7 +69,11 @@ export function ThreadList(p: Props) {
       {p.error && <p role="alert" className="error">{p.error}</p>}
       {!p.loading && p.threads.length === 0 && !p.error && (
         <p className="empty">
-          {p.filter.unreadOnly ? 'No unread conversations.' : 'No conversations yet. Messages from Messenger, Instagram and WhatsApp appear here as they arrive.'}
+          {p.filter.unreadOnly
+            ? 'No unread conversations.'
+            : p.filter.channel === 'whatsapp'
+              ? 'No WhatsApp conversations yet. WhatsApp has no history API: conversations appear from the moment a number is connected, as people write.'
+              : 'No conversations yet. Messages from Messenger, Instagram and WhatsApp appear here as they arrive.'}
         </p>
       )}
       <ul className="threads" ref={listRef} onKeyDown={onKey} aria-label="Conversations">
