@@ -99,3 +99,37 @@ test('WhatsApp: media on request, and outside 24 h the composer offers approved 
   await noSeriousViolations(page);
   await shot(page, 'threads-whatsapp');
 });
+
+test('every inbound kind is shown in the conversation (WhatsApp and Messenger)', async ({ page, stack }) => {
+  const sim = stack.sim!;
+  const wa = sim.control.createWhatsApp({ phones: 1 });
+  const phoneNumberId = wa.phoneNumberIds[0]!;
+  await call(stack, 'whatsapp.connect', { wabaId: wa.wabaId, phoneNumberId, token: wa.systemUserToken });
+  const from = '4915123450000';
+  const first = sim.control.whatsappInbound({ phoneNumberId, from, name: 'Jana Weiß', text: 'Guten Tag!' });
+  for (const type of ['image', 'location', 'contacts', 'button', 'interactive'] as const) sim.control.whatsappInbound({ phoneNumberId, from, type });
+  sim.control.whatsappInbound({ phoneNumberId, from, type: 'reaction', contextId: first.wamid });
+
+  await openApp(page, stack, 'threads');
+  await page.getByRole('link', { name: /Jana Weiß/ }).click();
+  const log = page.getByRole('list', { name: 'Messages with Jana Weiß' });
+  await expect(log.getByText('Guten Tag!')).toBeVisible();
+  await expect(log.getByRole('listitem').filter({ hasText: 'Guten Tag!' }).getByLabel('Reactions: 👍')).toBeVisible();
+  await expect(log.getByRole('button', { name: 'Show photo' })).toBeVisible();
+  await expect(log.getByText('Puerta del Sol, Plaza de la Puerta del Sol, Madrid').first()).toBeVisible();
+  await expect(log.getByText('Jürgen Müller')).toBeVisible();
+  await expect(log.getByText('Call me')).toBeVisible();
+  await expect(log.getByText('Morning')).toBeVisible();
+  await expect(page.getByRole('link', { name: /Jana Weiß/ }).getByLabel(/unread/)).toHaveCount(0); // opened = read
+
+  const { pageId } = await connectPage(stack);
+  const { psid } = sim.control.inboundMessage({ pageId, text: 'Look at this', attachments: [{ type: 'image', url: `${sim.url}/_media/avatar/x.png` }] });
+  sim.control.messengerPostback({ pageId, psid, title: 'Book a table' });
+  await page.getByRole('link', { name: /Book a table/ }).click();
+  const mlog = page.getByRole('list', { name: /^Messages with/ });
+  await expect(mlog.getByText('Look at this')).toBeVisible();
+  await expect(mlog.getByRole('button', { name: 'Show photo' })).toBeVisible();
+  await expect(mlog.getByRole('listitem').filter({ hasText: 'Book a table' })).toContainText('Tapped:');
+  await noSeriousViolations(page);
+  await shot(page, 'threads-kinds');
+});

@@ -111,7 +111,8 @@ function storeConversation(
       now,
     );
     result.threads += 1;
-    for (const raw of arr(obj(conv.messages)?.data)) {
+    // Meta lists newest first; store oldest first so same-second messages keep their order.
+    for (const raw of [...arr(obj(conv.messages)?.data)].reverse()) {
       const m = obj(raw);
       const mid = str(m?.id);
       if (!m || !mid) continue;

@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { removeDir } from './harness';
+import { createSimLink, type SimLink } from './simLink';
+
+describe('Messenger / Instagram backfill from the Conversations API', () => {
+  let link: SimLink;
+  let pageId: string;
+  beforeEach(async () => {
+    link = await createSimLink();
+    const page = link.sim.control.createPage({ name: 'Harbour Gym', instagram: true });
+    pageId = page.id;
+    await link.h.tokens.set(`page:${page.id}`, page.accessToken);
+    link.h.db.prepare(`INSERT INTO pages(id, name, enabled, instagram_id) VALUES (?, ?, 1, ?)`).run(page.id, page.name, page.instagramId);
+  });
+  afterEach(async () => {
+    const dir = link.h.dir;
+    await link.close();
+    removeDir(dir);
+  });
+
+  it('pages through every conversation of both platforms once, as read history, and resumes from its cursor', async () => {
+    // 60 threads: more than two pages of 25, a third of them on Instagram.
+    link.sim.control.seedConversations(pageId, 60, 20);
+    const first = await link.h.call('threads.backfill', {});
+    expect(first.errors).toEqual([]);
+    expect(first.threads).toBe(60);
+    const all = (await link.h.call('threads.list', { limit: 200 })).threads;
+    expect(all).toHaveLength(60);
+    expect(all.filter((t) => t.channel === 'instagram')).toHaveLength(20);
+    expect(all.every((t) => t.unreadCount === 0)).toBe(true);
+    expect(all.every((t) => t.title && !t.title.includes(' user '))).toBe(true); // names from participants
+    expect(link.h.notifications).toEqual([]); // history never notifies
+    const stored = (link.h.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    expect(first.messages).toBe(stored);
+    // A conversation's own replies are ours (out), the person's are in; the reply window follows the last inbound.
+    const conv = [...link.sim.context.state.conversations.values()].find((c) => c.platform === 'messenger')!;
+    const d = await link.h.call('threads.get', { threadId: `messenger:${pageId}:${conv.personId}` });
+    const expected = [...conv.messages].sort((a, b) => a.createdTime - b.createdTime).slice(-20);
+    expect(d.messages.map((m) => [m.direction, m.text])).toEqual(expected.map((m) => [m.fromPage ? 'out' : 'in', m.text]));
+
+    // Nothing changed: the second run stops at the cursor and writes nothing.
+    const second = await link.h.call('threads.backfill', {});
+    expect(second).toEqual({ threads: 0, messages: 0, errors: [] });
+    // One person writes again in the page inbox (no webhook): only that thread is read again.
+    const person = link.sim.context.state.persons.get(conv.personId)!;
+    link.sim.control.advanceTime(60_000);
+    link.sim.control.addMessage(person, false, 'Still open tomorrow?');
+    const third = await link.h.call('threads.backfill', {});
+    expect(third).toMatchObject({ threads: 1, messages: 1 });
+  });
+});
