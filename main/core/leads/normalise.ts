@@ -99,11 +99,15 @@ export function normaliseLead(raw: GraphLead, questions: FormQuestion[], locale?
   };
 }
 
-/** E.164 when the number parses as valid (with the form's country as the default), else as typed. */
+/**
+ * E.164 when the number parses to a possible number (with the form's country as the default),
+ * else as typed. isPossible (length per country) rather than isValid (full pattern match): Meta
+ * already checked the input on the form, and isValid's regexes dominate a 100k-lead backfill.
+ */
 export function normalisePhone(value: string | null, defaultCountry?: CountryCode): string | null {
   if (!value) return null;
   const parsed = parsePhoneNumberFromString(value, defaultCountry);
-  return parsed?.isValid() ? parsed.number : value.trim();
+  return parsed?.isPossible() ? parsed.number : value.trim();
 }
 
 function countryOf(locale?: string | null): CountryCode | undefined {

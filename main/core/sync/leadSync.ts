@@ -157,6 +157,8 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   return {
     handlers, relay, stream, worker, sync, gate,
     start() {
+      // A sync cut short by a crash or kill left its page marked 'syncing'; the next cycle redoes it.
+      db.prepare(`UPDATE pages SET status = 'ok' WHERE status = 'syncing'`).run();
       stream.start();
       worker.start();
       sync.start();
