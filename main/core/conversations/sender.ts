@@ -149,9 +149,12 @@ const hints: Record<number, string> = {
   190: 'The Facebook connection expired: reconnect in Settings.',
 };
 
-/** Worth retrying by itself (network, 5xx, throttling); everything else waits for the owner. */
+/**
+ * Worth retrying by itself (network, 5xx, throttling); everything else waits for the owner. An
+ * answer we could not read (no message id) is not retried: Meta may have sent it already.
+ */
 export function isTransient(e: unknown): boolean {
-  if (!(e instanceof GraphError)) return !(e instanceof SendRefused);
+  if (!(e instanceof GraphError)) return false;
   return e.action === 'retry' || e.action === 'rate_limit' || e.code === 130429;
 }
 
