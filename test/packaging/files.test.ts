@@ -138,6 +138,10 @@ describe('electron-builder.yml', () => {
     expect(JSON.stringify((config.win as { target: unknown }).target)).toContain('nsis');
     expect(JSON.stringify((config.mac as { target: unknown }).target)).toContain('dmg');
     expect(config.asarUnpack).toContain('**/*.node');
+    // keytar needs libsecret at run time; GTK and libnotify for the window and notifications.
+    expect((config.deb as { depends: string[] }).depends).toEqual(
+      expect.arrayContaining(['libsecret-1-0', 'libnotify4', 'libgtk-3-0']),
+    );
   });
 });
 
@@ -148,6 +152,9 @@ describe('the packaged app (electron-builder --dir with this configuration)', ()
 
   it('contains the built app and the two native modules', () => {
     for (const file of [...shipped, 'package.json']) expect(asarEntries, file).toContain(file);
+    // Electron starts what package.json's "main" names: it must be in the archive.
+    const { main } = JSON.parse(readText(join(root, 'package.json'))) as { main: string };
+    expect(asarEntries).toContain(main);
     expect(unpacked).toContain('node_modules/better-sqlite3/build/Release/better_sqlite3.node');
     expect(unpacked).toContain('node_modules/keytar/build/Release/keytar.node');
     expect(asarEntries).toContain('node_modules/bindings/bindings.js');
