@@ -47,7 +47,8 @@ export type NodeKind =
   | 'waba'
   | 'phone'
   | 'media'
-  | 'dataset';
+  | 'dataset'
+  | 'app';
 
 /** A Graph call on `{id}` (edge null) or `{id}/{edge}`, after the token was validated. */
 export interface GraphCall {
@@ -67,6 +68,7 @@ export interface GraphRoute {
 }
 
 export function kindOf(state: SimState, id: string): NodeKind | null {
+  if (id === state.appId) return 'app';
   if (state.pages.has(id)) return 'page';
   if (state.leads.has(id)) return 'lead';
   if (state.forms.has(id)) return 'form';

@@ -107,4 +107,22 @@ describe('webhook delivery', () => {
     const payload = JSON.parse(Buffer.from(signed.split('.')[1]!, 'base64url').toString()) as { user_id: string; algorithm: string };
     expect(payload).toMatchObject({ user_id: user.id, algorithm: 'HMAC-SHA256' });
   });
+
+  it('app subscriptions verify the callback (hub.challenge) before accepting it', async () => {
+    const appToken = env.sim.context.state.appToken;
+    const subscribe = (verify_token: string) =>
+      fetch(`${env.sim.url}/v25.0/${env.sim.appId}/subscriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${appToken}` },
+        body: JSON.stringify({ object: 'page', callback_url: env.hooks.url, fields: 'leadgen,messages', verify_token }),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as { error?: { code: number } } }));
+    const wrong = await subscribe('not-it');
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error?.code).toBe(2200);
+    expect((await subscribe('verify-me')).json).toEqual({ success: true });
+    const list = await fetch(`${env.sim.url}/v25.0/${env.sim.appId}/subscriptions`, { headers: { authorization: `Bearer ${appToken}` } }).then((r) => r.json());
+    expect(list).toMatchObject({ data: [{ object: 'page', callback_url: env.hooks.url, active: true }] });
+    await expect(env.sim.control.verifyWebhook('verify-me')).resolves.toMatchObject({ ok: true });
+    await expect(env.sim.control.verifyWebhook('nope')).resolves.toMatchObject({ ok: false, status: 403 });
+  });
 });

@@ -6,6 +6,7 @@ import { faultResponse } from './faults';
 import { FieldsSyntaxError } from './fields';
 import type { Req, Reply } from './http';
 import type { SimToken } from './model';
+import { appRoutes } from './routes/app';
 import { capiRoutes } from './routes/capi';
 import { leadRoutes } from './routes/leads';
 import { messengerRoutes } from './routes/messenger';
@@ -14,11 +15,11 @@ import { pageRoutes } from './routes/pages';
 import { testLeadRoutes } from './routes/testLeads';
 import { whatsappRoutes } from './routes/whatsapp';
 
-const routes: GraphRoute[] = [...pageRoutes, ...leadRoutes, ...testLeadRoutes, ...messengerRoutes, ...whatsappRoutes, ...capiRoutes];
+const routes: GraphRoute[] = [...pageRoutes, ...leadRoutes, ...testLeadRoutes, ...messengerRoutes, ...whatsappRoutes, ...capiRoutes, ...appRoutes];
 const nodeTypeNames: Record<string, string> = {
   page: 'Page', form: 'LeadgenForm', lead: 'UserLeadGenInfo', user: 'User', conversation: 'UnifiedThread',
   message: 'Message', person: 'User', igAccount: 'IGUser', waba: 'WhatsAppBusinessAccount',
-  phone: 'WhatsAppBusinessPhoneNumber', media: 'WhatsAppBusinessMedia', dataset: 'AdsPixel',
+  phone: 'WhatsAppBusinessPhoneNumber', media: 'WhatsAppBusinessMedia', dataset: 'AdsPixel', app: 'Application',
 };
 
 /**

@@ -19,6 +19,8 @@ export interface Receiver {
   received: Received[];
   /** Status codes to answer with, in order; 200 once they run out. */
   statuses: number[];
+  /** Answers Meta's verification GET (hub.challenge) when hub.verify_token equals this. */
+  verifyToken: string;
   /** Resolves once `n` requests have arrived (rejects after `ms`). */
   waitFor(n: number, ms?: number): Promise<Received[]>;
   close(): Promise<void>;
@@ -28,7 +30,14 @@ export async function startReceiver(): Promise<Receiver> {
   const received: Received[] = [];
   const statuses: number[] = [];
   const waiters: (() => void)[] = [];
+  const receiver = { verifyToken: 'verify-me' };
   const server = createServer((req, res) => {
+    if (req.method === 'GET') {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      const ok = q.get('hub.mode') === 'subscribe' && q.get('hub.verify_token') === receiver.verifyToken;
+      res.writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' }).end(ok ? (q.get('hub.challenge') ?? '') : 'Forbidden');
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -43,6 +52,12 @@ export async function startReceiver(): Promise<Receiver> {
     url,
     received,
     statuses,
+    get verifyToken() {
+      return receiver.verifyToken;
+    },
+    set verifyToken(v: string) {
+      receiver.verifyToken = v;
+    },
     async waitFor(n, ms = 5000) {
       const deadline = Date.now() + ms;
       while (received.length < n) {

@@ -6,6 +6,7 @@ import type { AdInfo, FieldDatum, Question, SimForm, SimLead, SimUser } from '..
 import { leadgenEntry, permissionEntry } from '../payloads';
 import { allScopes, type CallRecord } from '../state';
 import type { DeliveryRecord } from '../webhooks';
+import { verifyCallback } from '../routes/app';
 import { pageNames } from '../names';
 
 export const pageWebhookFields = [
@@ -273,6 +274,13 @@ export class CoreControl {
     if (input.duplicate) w.duplicateNext(input.duplicate);
     if (input.hold) w.hold();
     return { flushed: input.flush ? w.flush().map((r) => r.id) : [] };
+  }
+
+  /** Meta's callback verification GET against the current webhook URL (as on subscribing). */
+  async verifyWebhook(verifyToken: string): Promise<{ ok: boolean; status: number | null; body: string }> {
+    const url = this.sim.webhooks.url;
+    if (!url) throw new Error('no webhook URL set');
+    return verifyCallback(url, verifyToken, String(this.state.rng.int(100_000_000, 999_999_999)));
   }
 
   /** Webhook deliveries so far (body = the exact signed bytes). */

@@ -33,6 +33,7 @@ const routes: Record<string, Handler> = {
   'GET calls': (sim, _b, req) => sim.control.calls({ path: req.params.path, method: req.params.method }),
   'GET webhooks': (sim) => sim.webhooks.records,
   'POST webhooks': (sim, b) => configureWebhooks(sim, b),
+  'POST webhooks/verify': (sim, b) => sim.control.verifyWebhook(String(b.verifyToken ?? '')),
   'GET oauth/auto': (sim, _b, req) => setAuto(sim, req.params.on),
   'POST oauth/auto': (sim, b, req) => setAuto(sim, b.on ?? req.params.on),
   'POST oauth/user': (sim, b) => (sim.control.setBrowserUser(String(b.userId)), { ok: true }),
