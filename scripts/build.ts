@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     // everything else, zod and the shared tables included, is bundled into this one file.
     await esbuild(preloadBuildOptions(join(out, 'preload.cjs')));
     mkdirSync(join(out, 'icons'), { recursive: true });
-    for (const file of ['tray.png', 'trayTemplate.png', 'trayTemplate@2x.png']) {
+    for (const file of ['tray.png', 'trayTemplate.png', 'trayTemplate@2x.png', 'badge.png']) {
       copyFileSync(join(root, 'build', file), join(out, 'icons', file));
     }
     copyFileSync(join(root, 'build', 'icons', '512x512.png'), join(out, 'icons', 'icon.png'));

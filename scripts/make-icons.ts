@@ -1,12 +1,13 @@
 /**
  * Writes every icon the app and its installers need, from scripts/icons/draw.ts:
  *   build/icon.png (1024²), build/icons/<n>x<n>.png (Linux), build/icon.ico (Windows),
- *   build/icon.icns (macOS), build/tray.png + build/trayTemplate(@2x).png (tray / menu bar).
+ *   build/icon.icns (macOS), build/tray.png + build/trayTemplate(@2x).png (tray / menu bar),
+ *   build/badge.png (the Windows taskbar overlay that stands for a badge count).
  * Run with `npx tsx scripts/make-icons.ts`; the outputs are committed so packaging needs no step.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { drawIcon } from './icons/draw';
+import { drawBadgeDot, drawIcon } from './icons/draw';
 import { encodeIcns, encodeIco, encodePng } from './icons/png';
 
 const root = join(import.meta.dirname, '..', 'build');
@@ -27,4 +28,5 @@ writeFileSync(join(root, 'icon.icns'), encodeIcns(pick([16, 32, 64, 128, 256, 51
 writeFileSync(join(root, 'tray.png'), pngs.get(32)!);
 writeFileSync(join(root, 'trayTemplate.png'), encodePng(16, 16, drawIcon(16, 'template')));
 writeFileSync(join(root, 'trayTemplate@2x.png'), encodePng(32, 32, drawIcon(32, 'template')));
+writeFileSync(join(root, 'badge.png'), encodePng(16, 16, drawBadgeDot(16)));
 console.log(`icons written to ${root}`);

@@ -11,6 +11,7 @@ import { configFromEnv } from '../core/config';
 import { createKeytarTokenStore } from '../core/keychain/keytarTokenStore';
 import { defaultSettings } from '../../shared/domain/settings';
 import { createShellActions } from './actions';
+import { createBadgeView } from './badge';
 import { createDeepLinkRouter, listenForOpenUrl, registerProtocolClient } from './deepLink';
 import { registerIpc } from './ipc';
 import { logCrashes, openShellLog } from './logging';
@@ -32,6 +33,9 @@ import { createMainWindow, revealWindow, sendNavigate } from './window';
 if (process.env.LEAD_INBOX_DATA_DIR)
   app.setPath('userData', resolve(process.env.LEAD_INBOX_DATA_DIR));
 app.enableSandbox();
+// Windows shows notifications only for an app with an AppUserModelID (the installer's shortcut
+// carries the same id; setting it here also covers development runs).
+if (process.platform === 'win32') app.setAppUserModelId('com.leadinbox.app');
 
 if (!app.requestSingleInstanceLock()) {
   // The first instance gets our argv through 'second-instance' (focus + deep link) and we leave.
@@ -58,6 +62,7 @@ async function run(): Promise<void> {
       process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png',
     ),
     appIcon: join(__dirname, 'icons', 'icon.png'),
+    badgeOverlay: join(__dirname, 'icons', 'badge.png'),
   };
   const rendererUrl = pathToFileURL(paths.renderer).href;
   const store = openShellStore();
@@ -103,6 +108,7 @@ async function run(): Promise<void> {
     settings: () => core?.settings.get() ?? defaultSettings,
     open: navigate,
     windowFocused: () => !!win && !win.isDestroyed() && win.isVisible() && win.isFocused(),
+    badge: createBadgeView(() => win, paths.badgeOverlay),
     logger,
   });
   core = createCore({

@@ -3,7 +3,8 @@
  * previews, route check) is pure/notificationPolicy.ts; this file only shows, tracks and routes
  * clicks. The dock/taskbar badge counts what arrived while the window was not in front.
  */
-import { app, Notification } from 'electron';
+import { Notification } from 'electron';
+import type { BadgeView } from './badge';
 import type { Logger, NotificationRequest, Notifier } from '../core/ports';
 import type { Settings } from '../../shared/domain/settings';
 import { BadgeState, RecentTags, planNotification } from './pure/notificationPolicy';
@@ -24,6 +25,7 @@ export function createNativeNotifier(opts: {
   open: (route: string) => void;
   /** Whether the owner is looking at the window right now (then no badge). */
   windowFocused: () => boolean;
+  badge: BadgeView;
   logger: Logger;
   now?: () => number;
 }): NativeNotifier {
@@ -34,10 +36,7 @@ export function createNativeNotifier(opts: {
   // until the notification is closed or clicked.
   const live = new Map<string, Notification>();
 
-  const setBadge = (count: number) => {
-    // Linux: only Unity-style launchers show it; setBadgeCount returns false elsewhere. Harmless.
-    app.setBadgeCount(count);
-  };
+  const setBadge = (count: number) => opts.badge.show(count);
 
   return {
     notify(request: NotificationRequest) {
@@ -47,6 +46,7 @@ export function createNativeNotifier(opts: {
       const route = parseRoute(request.route);
       if (route.ok && route.value.kind === 'lead' && !opts.windowFocused()) {
         setBadge(badge.leadArrived(request.tag));
+        if (plan.show) opts.badge.attention();
       }
       if (!plan.show) {
         opts.logger.info('notification not shown', { reason: plan.reason });

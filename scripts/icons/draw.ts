@@ -105,3 +105,37 @@ export function drawIcon(size: number, style: Style): Uint8Array {
   }
   return out;
 }
+
+/** A red dot with a white rim: Windows has no numeric taskbar badge, only an overlay icon. */
+export function drawBadgeDot(size: number): Uint8Array {
+  const out = new Uint8Array(size * size * 4);
+  const ss = 5;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let rim = 0;
+      let dot = 0;
+      for (let sy = 0; sy < ss; sy++) {
+        for (let sx = 0; sx < ss; sx++) {
+          const d = Math.hypot(
+            (x + (sx + 0.5) / ss) / size - 0.5,
+            (y + (sy + 0.5) / ss) / size - 0.5,
+          );
+          if (d <= 0.5) rim++;
+          if (d <= 0.38) dot++;
+        }
+      }
+      const n = ss * ss;
+      const red = rim ? dot / rim : 0;
+      out.set(
+        [
+          Math.round(255 - 35 * red),
+          Math.round(255 - 215 * red),
+          Math.round(255 - 195 * red),
+          Math.round((255 * rim) / n),
+        ],
+        (y * size + x) * 4,
+      );
+    }
+  }
+  return out;
+}

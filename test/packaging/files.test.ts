@@ -33,6 +33,7 @@ const shipped = [
   'dist/electron/icons/tray.png',
   'dist/electron/icons/trayTemplate.png',
   'dist/electron/icons/icon.png',
+  'dist/electron/icons/badge.png',
   'dist/renderer/index.html',
   'dist/renderer/assets/index-abc123.js',
   'dist/renderer/assets/index-abc123.css',
