@@ -27,6 +27,16 @@ export const conversionMethods = {
     z.object({ leadId: id.optional() }).default({}),
     z.object({ requeued: z.number() }),
   ),
+  /** Whether a system-user token for the dataset is in the keychain (the token itself never leaves main). */
+  'conversions.systemToken': method(z.object({}).default({}), z.object({ present: z.boolean() })),
+  /**
+   * Stores (or with null removes) a system-user token for the connected dataset in the OS keychain.
+   * When present it is used instead of the page tokens (Meta's "Conversions API" business setup).
+   */
+  'conversions.setSystemToken': method(
+    z.object({ token: z.string().trim().min(20).max(1000).regex(/^\S+$/, 'A token has no spaces').nullable() }),
+    z.object({ present: z.boolean() }),
+  ),
   /** A call / email / WhatsApp quick action was used: counts as contact for speed to lead. */
   'leads.contacted': method(
     z.object({ id, via: z.enum(['call', 'email', 'whatsapp']) }),

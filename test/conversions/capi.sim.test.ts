@@ -266,4 +266,24 @@ describe('conversion feedback to Meta (simulator)', () => {
     await env.conversions.runOnce();
     expect(env.received().flatMap((b) => b.events)).toHaveLength(4);
   });
+
+  it('a system-user token stored for the dataset is used instead of page tokens, and never shown', async () => {
+    const systemUser = env.sim.control.createUser({ system: true });
+    const ds = env.sim.control.createDataset({ userId: systemUser.id });
+    const systemToken = env.sim.control.userToken(systemUser.id);
+    env.conversions.handlers['conversions.updateSettings']({ datasetId: ds.id });
+    expect(await env.conversions.handlers['conversions.systemToken']()).toEqual({ present: false });
+    expect(await env.conversions.handlers['conversions.setSystemToken']({ token: systemToken })).toEqual({ present: true });
+    expect(await env.tokens.get(`capi:${ds.id}`)).toBe(systemToken);
+    const leadId = env.lead();
+    env.setStatus([leadId], 'qualified');
+    await env.conversions.runOnce();
+    expect(env.received().map((b) => b.token)).toEqual([systemToken]);
+    // Not in SQLite, not in anything the API answers.
+    const dump = JSON.stringify(env.store.db.prepare('SELECT * FROM kv').all()) + JSON.stringify(env.store.db.prepare('SELECT * FROM capi_events').all());
+    expect(dump).not.toContain(systemToken);
+    expect(JSON.stringify(env.conversions.handlers['conversions.getSettings']())).not.toContain(systemToken);
+    await env.conversions.handlers['conversions.setSystemToken']({ token: null });
+    expect(await env.tokens.get(`capi:${ds.id}`)).toBeNull();
+  });
 });

@@ -35,6 +35,18 @@ test('the owner connects a dataset, moves a lead, and sees it queued for Meta in
   await expect(page.getByLabel('Dataset (pixel) id')).toHaveValue('123456789012345');
   await expect(page.getByLabel('Event name for stage won')).toHaveValue('Sale');
 
+  // A system-user token goes to the keychain; the page only learns that one is stored.
+  const secret = 'EAAGsystemusertoken0123456789abcdef';
+  await page.getByLabel('System-user access token').fill(secret);
+  await page.getByRole('button', { name: 'Store token' }).click();
+  await expect(page.getByText('Token stored in the system keychain.')).toBeVisible();
+  await expect(page.getByLabel('System-user access token')).toHaveValue('');
+  const status = await stack.core.dispatch('conversions.systemToken', {});
+  expect(status).toEqual({ ok: true, value: { present: true } });
+  expect(await page.content()).not.toContain(secret);
+  await page.getByRole('button', { name: 'Remove token' }).click();
+  await expect(page.getByText('Token removed; page tokens are used.')).toBeVisible();
+
   await page.goto(stack.host.url.replace('#/', '#/lead/9001'));
   const detail = page.getByTestId('lead-detail');
   await detail.getByRole('button', { name: /won/ }).click();

@@ -4,7 +4,8 @@ import type { GraphClient } from '../graph/client';
 import type { Clock, Logger, TokenStore } from '../ports';
 import type { Db } from '../store/db';
 import { eventsForLead, queueCounts, queueMissedStageChanges, recordStageChange, requeueFailed } from './queue';
-import { createCapiSender } from './sender';
+import { ApiError } from '../../../shared/index';
+import { capiTokenAccount, createCapiSender } from './sender';
 import { readConversionSettings, writeConversionSettings } from './settings';
 
 export { recordStageChange } from './queue';
@@ -100,6 +101,20 @@ export function createConversions(deps: ConversionsDeps) {
       void wakeIfStarted();
       return { settings, health: health() };
     },
+    'conversions.systemToken': async () => {
+      const { datasetId } = readConversionSettings(db);
+      return { present: datasetId ? (await deps.tokens.get(capiTokenAccount(datasetId))) !== null : false };
+    },
+    'conversions.setSystemToken': async ({ token }: { token: string | null }) => {
+      const { datasetId } = readConversionSettings(db);
+      if (!datasetId) {
+        throw new ApiError({ code: 'invalid_input', message: 'Connect a dataset id first; the token belongs to it.' });
+      }
+      if (token) await deps.tokens.set(capiTokenAccount(datasetId), token);
+      else await deps.tokens.delete(capiTokenAccount(datasetId));
+      resumePaused();
+      return { present: token !== null };
+    },
     'conversions.forLead': ({ leadId }: { leadId: string }) => ({ events: eventsForLead(db, leadId) }),
     'conversions.retry': ({ leadId }: { leadId?: string }) => {
       const requeued = requeueFailed(db, clock.now(), leadId);
@@ -109,6 +124,15 @@ export function createConversions(deps: ConversionsDeps) {
       return { requeued };
     },
   };
+
+  /** New credentials: forget refused tokens and send what waited for them without further delay. */
+  function resumePaused(): void {
+    sender.forgetRefusedTokens();
+    reauthMessage = null;
+    const now = clock.now();
+    db.prepare("UPDATE capi_events SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?").run(now, now);
+    void wakeIfStarted();
+  }
 
   function wakeIfStarted(): Promise<void> {
     return stopped ? Promise.resolve() : wake();
@@ -135,14 +159,7 @@ export function createConversions(deps: ConversionsDeps) {
       );
       // The owner reconnected Facebook: events paused on a refused or missing token go now.
       const resumeAfterReconnect = () => {
-        if (reauthMessage === null) return;
-        sender.forgetRefusedTokens();
-        reauthMessage = null;
-        db.prepare("UPDATE capi_events SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?").run(
-          clock.now(),
-          clock.now(),
-        );
-        void wake();
+        if (reauthMessage !== null) resumePaused();
       };
       unsubscribe.push(events.on('accounts.changed', resumeAfterReconnect));
       unsubscribe.push(events.on('pages.changed', resumeAfterReconnect));

@@ -129,6 +129,9 @@ export function ConversionsSettings() {
         </label>
       </fieldset>
 
+      {data.settings.datasetId && <SystemTokenField datasetId={data.settings.datasetId} />}
+      {data.health.failed > 0 && <RetryFailed />}
+
       <fieldset>
         <legend>Remind me about waiting leads</legend>
         <label className="inline" style={fullRow}>
@@ -191,6 +194,76 @@ export function ConversionsSettings() {
       <button type="submit">Save</button>
       {status && <p role="status">{status}</p>}
     </form>
+  );
+}
+
+/**
+ * Optional system-user token for the dataset (Business Settings → System users). It goes to the
+ * OS keychain through main and is never read back: the form only learns whether one is stored.
+ */
+function SystemTokenField({ datasetId }: { datasetId: string }) {
+  const present = useCall('conversions.systemToken', {}, ['conversions.health']);
+  const [token, setToken] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function store(value: string | null) {
+    setMessage(null);
+    try {
+      await call('conversions.setSystemToken', { token: value });
+      setToken('');
+      setMessage(value ? 'Token stored in the system keychain.' : 'Token removed; page tokens are used.');
+      present.reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    }
+  }
+
+  return (
+    <fieldset>
+      <legend>Access token for dataset {datasetId} (optional)</legend>
+      <p className="muted" style={fullRow}>
+        {present.data?.present
+          ? 'A system-user token is stored and used for this dataset.'
+          : "Events are sent with your Pages' tokens. Paste a system-user token if your dataset needs one."}
+      </p>
+      <label>
+        System-user access token
+        <input type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+      </label>
+      <button type="button" disabled={!token.trim()} onClick={() => void store(token.trim())}>
+        Store token
+      </button>
+      {present.data?.present && (
+        <button type="button" onClick={() => void store(null)}>
+          Remove token
+        </button>
+      )}
+      {message && (
+        <p role="status" style={fullRow}>
+          {message}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+function RetryFailed() {
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <p>
+      <button
+        type="button"
+        onClick={() =>
+          void call('conversions.retry', {}).then(
+            (r) => setMessage(`${r.requeued} events queued again.`),
+            (e: unknown) => setMessage(errorText(e)),
+          )
+        }
+      >
+        Retry failed events
+      </button>{' '}
+      {message && <span role="status">{message}</span>}
+    </p>
   );
 }
 
