@@ -63,8 +63,14 @@ export const pageMethods = {
     z.object({ wabaId: metaId, phoneNumberId: metaId, token: z.string().trim().min(20).max(2048) }),
     whatsappNumberSchema,
   ),
-  'whatsapp.list': method(z.object({}).default({}), z.object({ numbers: z.array(whatsappNumberSchema) })),
-  'whatsapp.disconnect': method(z.object({ phoneNumberId: metaId }), z.object({ removed: z.boolean() })),
+  'whatsapp.list': method(
+    z.object({}).default({}),
+    z.object({ numbers: z.array(whatsappNumberSchema) }),
+  ),
+  'whatsapp.disconnect': method(
+    z.object({ phoneNumberId: metaId }),
+    z.object({ removed: z.boolean() }),
+  ),
 };
 
 export const pageEvents = {

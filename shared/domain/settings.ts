@@ -10,7 +10,10 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM (24-hour c
 
 export const generalSettingsShape = {
   /** Relay base URL (http(s)://host:port); null = use the build's / environment's default. */
-  relayUrl: z.url({ protocol: /^https?$/ }).max(500).nullable(),
+  relayUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .nullable(),
 };
 
 export const notificationSettingsShape = {
@@ -23,14 +26,23 @@ export const notificationSettingsShape = {
 
 export const syncSettingsShape = {
   /** Incremental reconciliation period; a lost webhook shows up within one period. */
-  reconciliationMinutes: z.number().int().min(1).max(24 * 60),
+  reconciliationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   /** Warn the owner this many days before a token or its data access expires. */
   tokenWarningDays: z.number().int().min(1).max(60),
 };
 
 export const reminderSettingsShape = {
   /** Default follow-up reminder offset for a new lead, in hours; null = no automatic reminder. */
-  followUpHours: z.number().int().min(1).max(24 * 30).nullable(),
+  followUpHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .nullable(),
 };
 
 export const settingsSchema = z.object({

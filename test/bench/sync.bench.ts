@@ -27,7 +27,10 @@ async function keychainUsable(): Promise<boolean> {
   }
 }
 
-async function backfillRun(count: number, log: (m: string) => void): Promise<{ leadsPerSec: number; rows: RawRow[] }> {
+async function backfillRun(
+  count: number,
+  log: (m: string) => void,
+): Promise<{ leadsPerSec: number; rows: RawRow[] }> {
   const stack = await startStack({ tuning: { pageSize: 500 } });
   try {
     const page = stack.sim.control.createPage({ name: 'Bench Page', subscribed: false });
@@ -37,14 +40,19 @@ async function backfillRun(count: number, log: (m: string) => void): Promise<{ l
     const r = await stack.desktop.call('auth.connectFacebook');
     if (r.outcome !== 'connected') throw new Error('login failed');
     const done = new Promise<void>((resolve) =>
-      stack.desktop.core.events.on('sync.progress', (p) => p.phase !== 'leads' && p.phase !== 'forms' && resolve()),
+      stack.desktop.core.events.on(
+        'sync.progress',
+        (p) => p.phase !== 'leads' && p.phase !== 'forms' && resolve(),
+      ),
     );
     const t0 = performance.now();
     await stack.desktop.call('pages.setEnabled', { pageId: page.id, enabled: true });
     await done;
     const ms = performance.now() - t0;
     const db = stack.desktop.core.db;
-    const n = (db.prepare(`SELECT count(*) AS n FROM leads WHERE state = 'complete'`).get() as { n: number }).n;
+    const n = (
+      db.prepare(`SELECT count(*) AS n FROM leads WHERE state = 'complete'`).get() as { n: number }
+    ).n;
     if (n !== count) throw new Error(`backfill stored ${n} of ${count}`);
     log(`backfill ${count} leads in ${ms.toFixed(0)} ms`);
     const rows = db.prepare('SELECT * FROM leads').all() as RawRow[];
@@ -62,7 +70,9 @@ function schemaInsertRate(dir: string, rows: RawRow[]): number {
   const db = openDatabase(join(dir, `schema-insert-${Date.now()}.sqlite`));
   try {
     const cols = Object.keys(rows[0]!);
-    const insert = db.prepare(`INSERT INTO leads (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const insert = db.prepare(
+      `INSERT INTO leads (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    );
     const batch = db.transaction((part: RawRow[]) => {
       for (const r of part) insert.run(cols.map((c) => r[c] ?? null));
     });
@@ -78,7 +88,10 @@ async function webhookLatency(stack: Stack, count: number, perSec: number): Prom
   const page = stack.sim.control.createPage({ name: 'Live Page', subscribed: false });
   const form = stack.sim.control.createForm({ pageId: page.id });
   await connectAndEnable(stack);
-  await waitFor(async () => (await stack.desktop.call('pages.list')).pages[0]?.lastSyncAt, 'first sync');
+  await waitFor(
+    async () => (await stack.desktop.call('pages.list')).pages[0]?.lastSyncAt,
+    'first sync',
+  );
   const sent = new Map<string, number>();
   const lat: number[] = [];
   stack.desktop.core.events.on('lead.updated', ({ lead }) => {
@@ -106,7 +119,8 @@ const bench: Benchmark = {
   name: 'sync',
   async run(ctx) {
     const figures: Figure[] = [];
-    if (!(await keychainUsable())) throw new Error('No Secret Service reachable: run under bash .ci/with-keyring.sh');
+    if (!(await keychainUsable()))
+      throw new Error('No Secret Service reachable: run under bash .ci/with-keyring.sh');
     const count = ctx.quick ? 20_000 : 100_000;
     const runs = ctx.quick ? 1 : 3;
     const rates: number[] = [];
@@ -115,7 +129,10 @@ const bench: Benchmark = {
     for (let r = 0; r < runs; r++) {
       const { leadsPerSec, rows } = await backfillRun(count, ctx.log);
       rates.push(leadsPerSec);
-      raws.push(rawInsertRate({ dir: ctx.tmpDir, count: rows.length, batchSize: 500, row: (i) => rows[i]! }).rowsPerSec);
+      raws.push(
+        rawInsertRate({ dir: ctx.tmpDir, count: rows.length, batchSize: 500, row: (i) => rows[i]! })
+          .rowsPerSec,
+      );
       schemaRaws.push(schemaInsertRate(ctx.tmpDir, rows));
     }
     figures.push({

@@ -5,7 +5,14 @@
  */
 import keytar from 'keytar';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectAndEnable, leadRows, startStack, waitFor, type Browser, type Stack } from './harness';
+import {
+  connectAndEnable,
+  leadRows,
+  startStack,
+  waitFor,
+  type Browser,
+  type Stack,
+} from './harness';
 
 let stack: Stack | null = null;
 afterEach(async () => {
@@ -13,7 +20,8 @@ afterEach(async () => {
   stack = null;
 });
 
-const keychainAccountsOf = async (s: Stack) => (await keytar.findCredentials(s.keychainService)).map((c) => c.account).sort();
+const keychainAccountsOf = async (s: Stack) =>
+  (await keytar.findCredentials(s.keychainService)).map((c) => c.account).sort();
 
 describe('Facebook connect', () => {
   it('logs in with state + PKCE, keeps tokens in the keychain and lists pages disabled', async () => {
@@ -32,38 +40,62 @@ describe('Facebook connect', () => {
     expect(dialog.searchParams.get('redirect_uri')).toBe(`${stack.relay.url}/oauth/callback`);
 
     const { pages } = await stack.desktop.call('pages.list');
-    expect(pages.map((p) => [p.name, p.enabled])).toEqual([['Alpha Cafe', false], ['Beta Bikes', false]]);
-    expect(await keychainAccountsOf(stack)).toEqual([`page:${a.id}`, `page:${b.id}`, 'relay:install', `user:${r.account.id}`].sort());
+    expect(pages.map((p) => [p.name, p.enabled])).toEqual([
+      ['Alpha Cafe', false],
+      ['Beta Bikes', false],
+    ]);
+    expect(await keychainAccountsOf(stack)).toEqual(
+      [`page:${a.id}`, `page:${b.id}`, 'relay:install', `user:${r.account.id}`].sort(),
+    );
 
     await stack.desktop.call('pages.setEnabled', { pageId: a.id, enabled: true });
     const subscribed = stack.sim.context.state.pages.get(a.id)!.subscribed.get(stack.sim.appId);
-    expect(subscribed).toEqual(expect.arrayContaining(['leadgen', 'messages', 'messaging_postbacks', 'message_reactions']));
+    expect(subscribed).toEqual(
+      expect.arrayContaining(['leadgen', 'messages', 'messaging_postbacks', 'message_reactions']),
+    );
     const after = (await stack.desktop.call('pages.list')).pages.find((p) => p.id === a.id)!;
     expect(after).toMatchObject({ enabled: true, subscribed: true, bound: true });
 
     await stack.desktop.call('pages.setEnabled', { pageId: a.id, enabled: false });
     expect(stack.sim.context.state.pages.get(a.id)!.subscribed.has(stack.sim.appId)).toBe(false);
-    expect((await stack.desktop.call('pages.list')).pages.find((p) => p.id === a.id)).toMatchObject({ enabled: false, bound: false });
+    expect((await stack.desktop.call('pages.list')).pages.find((p) => p.id === a.id)).toMatchObject(
+      { enabled: false, bound: false },
+    );
   });
 
   it('handles several Facebook accounts, and disconnect removes only that account’s tokens', async () => {
     stack = await startStack();
     const mine = stack.sim.control.createPage({ name: 'Owner Page', subscribed: false });
     const second = stack.sim.control.createUser({ name: 'Sam Partner' });
-    const theirs = stack.sim.control.createPage({ name: 'Partner Page', userId: second.id, subscribed: false });
+    const theirs = stack.sim.control.createPage({
+      name: 'Partner Page',
+      userId: second.id,
+      subscribed: false,
+    });
     const first = await stack.desktop.call('auth.connectFacebook');
     stack.sim.control.setBrowserUser(second.id);
     const other = await stack.desktop.call('auth.connectFacebook');
-    if (first.outcome !== 'connected' || other.outcome !== 'connected') throw new Error('login failed');
-    expect((await stack.desktop.call('accounts.list')).accounts.map((x) => x.name).sort()).toEqual(['Alex Owner', 'Sam Partner']);
+    if (first.outcome !== 'connected' || other.outcome !== 'connected')
+      throw new Error('login failed');
+    expect((await stack.desktop.call('accounts.list')).accounts.map((x) => x.name).sort()).toEqual([
+      'Alex Owner',
+      'Sam Partner',
+    ]);
     await stack.desktop.call('pages.setEnabled', { pageId: theirs.id, enabled: true });
     const lead = stack.sim.control.createLead({ pageId: theirs.id });
-    await waitFor(() => leadRows(stack!.desktop.core).find((l) => l.id === lead.id && l.state === 'complete'), 'the partner page lead');
+    await waitFor(
+      () => leadRows(stack!.desktop.core).find((l) => l.id === lead.id && l.state === 'complete'),
+      'the partner page lead',
+    );
 
     const res = await stack.desktop.call('auth.disconnect', { accountId: other.account.id });
     expect(res.removedPages).toBe(1);
-    expect(await keychainAccountsOf(stack)).toEqual([`page:${mine.id}`, 'relay:install', `user:${first.account.id}`].sort());
-    expect((await stack.desktop.call('pages.list')).pages.map((p) => p.name)).toEqual(['Owner Page']);
+    expect(await keychainAccountsOf(stack)).toEqual(
+      [`page:${mine.id}`, 'relay:install', `user:${first.account.id}`].sort(),
+    );
+    expect((await stack.desktop.call('pages.list')).pages.map((p) => p.name)).toEqual([
+      'Owner Page',
+    ]);
     // The owner's data stays: the lead is still in the inbox.
     expect(leadRows(stack.desktop.core).find((l) => l.id === lead.id)?.state).toBe('complete');
   });
@@ -116,7 +148,11 @@ describe('broken tokens', () => {
       }
     });
     await connectAndEnable(stack);
-    const broken = await waitFor(async () => (await stack!.desktop.call('pages.list')).pages.find((p) => p.status === 'needs_reconnect'), 'needs reconnect');
+    const broken = await waitFor(
+      async () =>
+        (await stack!.desktop.call('pages.list')).pages.find((p) => p.status === 'needs_reconnect'),
+      'needs reconnect',
+    );
     expect(broken.error?.message).toMatch(/password changed/);
     expect(broken.error?.fix).toMatch(/Reconnect Facebook/);
     expect((await stack.desktop.call('accounts.list')).accounts[0]!.status).toBe('needs_reconnect');
@@ -127,14 +163,21 @@ describe('broken tokens', () => {
     expect(kept).toBeGreaterThan(0); // the first page of results committed before the break stays
     // A lead submitted while the token is broken waits (failed with the reason), it is not lost.
     const live = stack.sim.control.createLead({ formId: form.id });
-    await waitFor(() => leadRows(stack!.desktop.core).find((l) => l.id === live.id && l.state === 'failed'), 'the live lead parked');
+    await waitFor(
+      () => leadRows(stack!.desktop.core).find((l) => l.id === live.id && l.state === 'failed'),
+      'the live lead parked',
+    );
 
     const again = await stack.desktop.call('auth.connectFacebook');
     expect(again.outcome).toBe('connected');
-    await waitFor(() => {
-      const rows = leadRows(stack!.desktop.core);
-      return rows.length === 1_401 && rows.every((r) => r.state === 'complete');
-    }, 'every lead complete after reconnect', 15_000);
+    await waitFor(
+      () => {
+        const rows = leadRows(stack!.desktop.core);
+        return rows.length === 1_401 && rows.every((r) => r.state === 'complete');
+      },
+      'every lead complete after reconnect',
+      15_000,
+    );
     const healed = (await stack.desktop.call('pages.list')).pages[0]!;
     expect(healed).toMatchObject({ status: 'ok', error: null, enabled: true, bound: true });
   });
@@ -143,11 +186,22 @@ describe('broken tokens', () => {
     stack = await startStack();
     const page = stack.sim.control.createPage({ subscribed: false });
     await connectAndEnable(stack);
-    await waitFor(async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt, 'first sync');
+    await waitFor(
+      async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt,
+      'first sync',
+    );
     stack.sim.control.revokePermission(stack.sim.control.ownerId(), 'leads_retrieval');
-    const acc = await waitFor(async () => (await stack!.desktop.call('accounts.list')).accounts.find((a) => a.status === 'needs_reconnect'), 'the account flagged');
+    const acc = await waitFor(
+      async () =>
+        (await stack!.desktop.call('accounts.list')).accounts.find(
+          (a) => a.status === 'needs_reconnect',
+        ),
+      'the account flagged',
+    );
     expect(acc.error?.code).toBe('deauthorized');
-    expect((await stack.desktop.call('pages.list')).pages.find((p) => p.id === page.id)?.status).toBe('needs_reconnect');
+    expect(
+      (await stack.desktop.call('pages.list')).pages.find((p) => p.id === page.id)?.status,
+    ).toBe('needs_reconnect');
   });
 });
 
@@ -156,19 +210,41 @@ describe('WhatsApp connect', () => {
     stack = await startStack();
     const wa = stack.sim.control.createWhatsApp({ displayNumbers: ['+1 555 0100 200'] });
     const phoneNumberId = wa.phoneNumberIds[0]!;
-    const bad = await stack.desktop.core.dispatch('whatsapp.connect', { wabaId: wa.wabaId, phoneNumberId, token: 'EAAB' + 'x'.repeat(40) });
+    const bad = await stack.desktop.core.dispatch('whatsapp.connect', {
+      wabaId: wa.wabaId,
+      phoneNumberId,
+      token: 'EAAB' + 'x'.repeat(40),
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect((await stack.desktop.call('whatsapp.list')).numbers).toEqual([]);
     expect(await keychainAccountsOf(stack)).not.toContain(`whatsapp:${phoneNumberId}`);
 
-    const wrongWaba = await stack.desktop.core.dispatch('whatsapp.connect', { wabaId: '999999999', phoneNumberId, token: wa.systemUserToken });
+    const wrongWaba = await stack.desktop.core.dispatch('whatsapp.connect', {
+      wabaId: '999999999',
+      phoneNumberId,
+      token: wa.systemUserToken,
+    });
     expect(wrongWaba.ok).toBe(false);
 
-    const n = await stack.desktop.call('whatsapp.connect', { wabaId: wa.wabaId, phoneNumberId, token: wa.systemUserToken });
-    expect(n).toMatchObject({ phoneNumberId, wabaId: wa.wabaId, displayPhoneNumber: expect.stringMatching(/555.?010.?0200/), status: 'ok', bound: true });
-    expect(await keytar.getPassword(stack.keychainService, `whatsapp:${phoneNumberId}`)).toBe(wa.systemUserToken);
+    const n = await stack.desktop.call('whatsapp.connect', {
+      wabaId: wa.wabaId,
+      phoneNumberId,
+      token: wa.systemUserToken,
+    });
+    expect(n).toMatchObject({
+      phoneNumberId,
+      wabaId: wa.wabaId,
+      displayPhoneNumber: expect.stringMatching(/555.?010.?0200/),
+      status: 'ok',
+      bound: true,
+    });
+    expect(await keytar.getPassword(stack.keychainService, `whatsapp:${phoneNumberId}`)).toBe(
+      wa.systemUserToken,
+    );
 
-    expect(await stack.desktop.call('whatsapp.disconnect', { phoneNumberId })).toEqual({ removed: true });
+    expect(await stack.desktop.call('whatsapp.disconnect', { phoneNumberId })).toEqual({
+      removed: true,
+    });
     expect(await keytar.getPassword(stack.keychainService, `whatsapp:${phoneNumberId}`)).toBeNull();
     expect((await stack.desktop.call('whatsapp.list')).numbers).toEqual([]);
   });

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { classify, GraphError } from '../../main/core/graph/errors';
 import { problemFromGraphError } from '../../main/core/graph/problems';
 
-const err = (status: number, code: number | null, subcode?: number, message = 'Some text Meta may change') =>
-  new GraphError({ status, body: code === null ? null : { message, code, error_subcode: subcode } });
+const err = (
+  status: number,
+  code: number | null,
+  subcode?: number,
+  message = 'Some text Meta may change',
+) =>
+  new GraphError({
+    status,
+    body: code === null ? null : { message, code, error_subcode: subcode },
+  });
 
 describe('Graph errors are classified by code and subcode, never by text', () => {
   it.each([
@@ -28,12 +36,20 @@ describe('Graph errors are classified by code and subcode, never by text', () =>
   });
 
   it('explains 190 subcodes with the reconnect fix, whatever the message says', () => {
-    const a = problemFromGraphError(err(400, 190, 460, 'Error validating access token: password changed'), 'Bakery');
-    const b = problemFromGraphError(err(400, 190, 460, 'Sitzung ungültig (localised text)'), 'Bakery');
+    const a = problemFromGraphError(
+      err(400, 190, 460, 'Error validating access token: password changed'),
+      'Bakery',
+    );
+    const b = problemFromGraphError(
+      err(400, 190, 460, 'Sitzung ungültig (localised text)'),
+      'Bakery',
+    );
     expect(a).toEqual(b);
     expect(a.message).toMatch(/password changed/);
     expect(a.fix).toMatch(/Reconnect Facebook/);
-    expect(problemFromGraphError(err(400, 190, 492), 'Bakery').message).toMatch(/no longer have a role/);
+    expect(problemFromGraphError(err(400, 190, 492), 'Bakery').message).toMatch(
+      /no longer have a role/,
+    );
   });
 
   it('points lead-access restrictions at the Leads Access Manager, not at a reconnect', () => {
@@ -44,7 +60,11 @@ describe('Graph errors are classified by code and subcode, never by text', () =>
   });
 
   it('keeps Meta’s wait estimate from the usage headers', () => {
-    const e = new GraphError({ status: 400, body: { message: 'x', code: 80005 }, retryAfterMs: 120_000 });
+    const e = new GraphError({
+      status: 400,
+      body: { message: 'x', code: 80005 },
+      retryAfterMs: 120_000,
+    });
     expect(e.action).toBe('rate_limit');
     expect(e.retryAfterMs).toBe(120_000);
   });

@@ -76,7 +76,13 @@ export async function startStack(
 ): Promise<Stack> {
   const root = mkdtempSync(join(tmpdir(), 'lead-inbox-core-'));
   const dataDir = join(root, 'desktop');
-  const sim = await createSimulator({ appSecret, webhookUrl: null, oauthAutoApprove: true, webhookRetryBaseMs: 20, seed: opts.seed ?? 7 });
+  const sim = await createSimulator({
+    appSecret,
+    webhookUrl: null,
+    oauthAutoApprove: true,
+    webhookRetryBaseMs: 20,
+    seed: opts.seed ?? 7,
+  });
   const relay = await createRelay({
     port: 0,
     dataDir: join(root, 'relay'),
@@ -128,7 +134,8 @@ export async function startStack(
       await proxy?.close();
       await relay.close();
       await sim.close();
-      for (const c of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, c.account);
+      for (const c of await keytar.findCredentials(keychainService))
+        await keytar.deletePassword(keychainService, c.account);
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -136,7 +143,12 @@ export async function startStack(
   return stack;
 }
 
-function makeDesktop(config: CoreConfig, tokens: TokenStore, tuning: Partial<CoreTuning>, browser: Browser): Desktop {
+function makeDesktop(
+  config: CoreConfig,
+  tokens: TokenStore,
+  tuning: Partial<CoreTuning>,
+  browser: Browser,
+): Desktop {
   const notifications: NotificationRequest[] = [];
   const opened: string[] = [];
   const logger = createFileLogger({ dir: join(config.dataDir, 'logs') });
@@ -171,7 +183,11 @@ function makeDesktop(config: CoreConfig, tokens: TokenStore, tuning: Partial<Cor
 }
 
 /** Polls until `fn` returns a truthy value (real sockets and workers are asynchronous). */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -188,10 +204,22 @@ export async function connectAndEnable(stack: Stack, pageIds?: string[]): Promis
   if (r.outcome !== 'connected') throw new Error(`login ended: ${r.outcome}`);
   const { pages } = await stack.desktop.call('pages.list');
   for (const p of pages) {
-    if (!pageIds || pageIds.includes(p.id)) await stack.desktop.call('pages.setEnabled', { pageId: p.id, enabled: true });
+    if (!pageIds || pageIds.includes(p.id))
+      await stack.desktop.call('pages.setEnabled', { pageId: p.id, enabled: true });
   }
 }
 
-export function leadRows(core: Core): { id: string; state: string; full_name: string | null; email: string | null; phone: string | null; answers: string }[] {
-  return core.db.prepare('SELECT id, state, full_name, email, phone, answers FROM leads ORDER BY id').all() as never;
+export function leadRows(
+  core: Core,
+): {
+  id: string;
+  state: string;
+  full_name: string | null;
+  email: string | null;
+  phone: string | null;
+  answers: string;
+}[] {
+  return core.db
+    .prepare('SELECT id, state, full_name, email, phone, answers FROM leads ORDER BY id')
+    .all() as never;
 }

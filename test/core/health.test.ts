@@ -15,12 +15,17 @@ it('re-subscribes a page whose webhook subscription Meta dropped, on the next re
   stack = await startStack();
   const page = stack.sim.control.createPage({ subscribed: false });
   await connectAndEnable(stack);
-  await waitFor(async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt, 'first sync');
+  await waitFor(
+    async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt,
+    'first sync',
+  );
   const simPage = stack.sim.context.state.pages.get(page.id)!;
   // After hours of failed deliveries Meta removes the app from the page (meta-platform.md §2.4).
   simPage.subscribed.delete(stack.sim.appId);
   await stack.desktop.call('sync.now', {});
-  expect(simPage.subscribed.get(stack.sim.appId)).toEqual(expect.arrayContaining(['leadgen', 'messages', 'message_reactions']));
+  expect(simPage.subscribed.get(stack.sim.appId)).toEqual(
+    expect.arrayContaining(['leadgen', 'messages', 'message_reactions']),
+  );
 });
 
 it('tracks token expiry through debug_token and warns before it ends', async () => {
@@ -28,13 +33,22 @@ it('tracks token expiry through debug_token and warns before it ends', async () 
   stack.sim.control.createPage({ subscribed: false });
   await stack.desktop.call('settings.update', { sync: { tokenWarningDays: 60 } });
   await connectAndEnable(stack);
-  const account = await waitFor(async () => (await stack!.desktop.call('accounts.list')).accounts.find((a) => a.tokenExpiresAt !== null && a.warning), 'the expiry');
+  const account = await waitFor(
+    async () =>
+      (await stack!.desktop.call('accounts.list')).accounts.find(
+        (a) => a.tokenExpiresAt !== null && a.warning,
+      ),
+    'the expiry',
+  );
   // A long-lived user token lasts about 60 days (meta-platform.md §1.4).
   const days = (account.tokenExpiresAt! - Date.now()) / 86_400_000;
   expect(days).toBeGreaterThan(50);
   expect(days).toBeLessThan(61);
   expect(account.warning).toMatch(/ends in \d+ days: reconnect Facebook/);
-  await waitFor(() => stack!.desktop.notifications.find((n) => n.title === 'Facebook access ends soon'), 'the warning notification');
+  await waitFor(
+    () => stack!.desktop.notifications.find((n) => n.title === 'Facebook access ends soon'),
+    'the warning notification',
+  );
 });
 
 it('connection.status reports offline when the relay is unreachable and connected when it is back', async () => {
@@ -51,6 +65,9 @@ it('connection.status reports offline when the relay is unreachable and connecte
   }, 'offline');
   expect(down.message).toMatch(/relay/i);
   stack.proxy!.restore();
-  await waitFor(async () => (await stack!.desktop.call('connection.status')).state === 'connected', 'connected again');
+  await waitFor(
+    async () => (await stack!.desktop.call('connection.status')).state === 'connected',
+    'connected again',
+  );
   expect(seen).toContain('connected');
 });

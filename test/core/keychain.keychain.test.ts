@@ -14,7 +14,8 @@ const service = `Lead Inbox keychain test ${process.pid}`;
 describe('keytar token store', () => {
   let stack: Stack | null = null;
   afterEach(async () => {
-    for (const c of await keytar.findCredentials(service)) await keytar.deletePassword(service, c.account);
+    for (const c of await keytar.findCredentials(service))
+      await keytar.deletePassword(service, c.account);
     await stack?.close();
     stack = null;
   });
@@ -41,7 +42,10 @@ describe('keytar token store', () => {
     expect(pageToken).toBeTruthy();
     expect(stack.sim.context.state.tokens.has(pageToken!)).toBe(true);
     await stack.desktop.stop();
-    const { hits, filesScanned } = scanForSecrets([stack.dataDir], [{ label: 'page token', value: pageToken! }]);
+    const { hits, filesScanned } = scanForSecrets(
+      [stack.dataDir],
+      [{ label: 'page token', value: pageToken! }],
+    );
     expect(filesScanned).toBeGreaterThanOrEqual(1);
     expect(hits).toEqual([]);
   });
@@ -50,7 +54,9 @@ describe('keytar token store', () => {
 it('the data folder of a fresh core holds no keychain content', () => {
   const dir = mkdtempSync(join(tmpdir(), 'li-kc-'));
   try {
-    expect(scanForSecrets([dir], [{ label: 'x', value: 'EAAnothing-here-at-all' }]).hits).toEqual([]);
+    expect(scanForSecrets([dir], [{ label: 'x', value: 'EAAnothing-here-at-all' }]).hits).toEqual(
+      [],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,11 @@ describe('a lead submitted on Facebook reaches the desktop store (sim → relay 
 
   it('stores the lead once, complete with its fields, and asks for a notification', async () => {
     const page = stack.sim.control.createPage({ name: 'Bakery Berlin', subscribed: false });
-    const form = stack.sim.control.createForm({ pageId: page.id, name: 'Cake orders', locale: 'de_DE' });
+    const form = stack.sim.control.createForm({
+      pageId: page.id,
+      name: 'Cake orders',
+      locale: 'de_DE',
+    });
     await connectAndEnable(stack);
     // Enabling subscribed the app to the page's webhooks, so Meta (the simulator) now delivers.
     const lead = stack.sim.control.createLead({
@@ -30,7 +34,9 @@ describe('a lead submitted on Facebook reaches the desktop store (sim → relay 
     const file = new Database(join(stack.dataDir, 'lead-inbox.sqlite'), { readonly: true });
     try {
       const row = await waitFor(
-        () => file.prepare(`SELECT * FROM leads WHERE id = ? AND state = 'complete'`).get(lead.id) as Record<string, unknown> | undefined,
+        () =>
+          file.prepare(`SELECT * FROM leads WHERE id = ? AND state = 'complete'`).get(lead.id) as
+            Record<string, unknown> | undefined,
         'the lead to be complete in SQLite',
       );
       expect(row.full_name).toBe('Jana Müller');
@@ -38,11 +44,17 @@ describe('a lead submitted on Facebook reaches the desktop store (sim → relay 
       expect(row.phone).toBe('+49301234567');
       expect(row.page_id).toBe(page.id);
       expect(row.form_id).toBe(form.id);
-      expect((file.prepare('SELECT count(*) AS n FROM leads WHERE id = ?').get(lead.id) as { n: number }).n).toBe(1);
+      expect(
+        (file.prepare('SELECT count(*) AS n FROM leads WHERE id = ?').get(lead.id) as { n: number })
+          .n,
+      ).toBe(1);
     } finally {
       file.close();
     }
-    const n = await waitFor(() => stack.desktop.notifications.find((x) => x.route === `lead/${lead.id}`), 'a notification');
+    const n = await waitFor(
+      () => stack.desktop.notifications.find((x) => x.route === `lead/${lead.id}`),
+      'a notification',
+    );
     expect(n.title).toBe('New lead: Jana Müller');
     const status = await stack.desktop.call('connection.status');
     expect(status.state).toBe('connected');

@@ -20,8 +20,20 @@ describe('store migrations', () => {
   it('an empty database gets every table and the latest user_version', () => {
     const db = openDatabase(tempFile());
     expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['accounts', 'pages', 'forms', 'leads', 'lead_tags', 'kv', 'whatsapp_numbers']));
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]
+    ).map((t) => t.name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'accounts',
+        'pages',
+        'forms',
+        'leads',
+        'lead_tags',
+        'kv',
+        'whatsapp_numbers',
+      ]),
+    );
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
@@ -34,16 +46,23 @@ describe('store migrations', () => {
       old.pragma('user_version = 1');
     })();
     old.prepare(`INSERT INTO pages (id, name, enabled) VALUES ('9', 'Old Page', 1)`).run();
-    old.prepare(
-      `INSERT INTO leads (id, page_id, created_time, received_at, updated_at, state, full_name, email, answers)
+    old
+      .prepare(
+        `INSERT INTO leads (id, page_id, created_time, received_at, updated_at, state, full_name, email, answers)
        VALUES ('123', '9', 1000, 1000, 1000, 'complete', 'Kept Person', 'kept@example.com', '[{"key":"email","label":"Email","values":["kept@example.com"]}]')`,
-    ).run();
+      )
+      .run();
     old.close();
 
     const db = openDatabase(file);
     expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
     const lead = getLeadDetail(db, '123');
-    expect(lead).toMatchObject({ name: 'Kept Person', email: 'kept@example.com', pageName: 'Old Page', state: 'complete' });
+    expect(lead).toMatchObject({
+      name: 'Kept Person',
+      email: 'kept@example.com',
+      pageName: 'Old Page',
+      state: 'complete',
+    });
     expect(lead!.answers).toEqual([{ key: 'email', label: 'Email', values: ['kept@example.com'] }]);
     // Running migrate again is a no-op.
     expect(migrate(db)).toBe(migrations.at(-1)!.version);

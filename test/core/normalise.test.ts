@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseLead, normalisePhone, parseMetaTime, type FormQuestion } from '../../main/core/leads/normalise';
+import {
+  normaliseLead,
+  normalisePhone,
+  parseMetaTime,
+  type FormQuestion,
+} from '../../main/core/leads/normalise';
 
 const questions: FormQuestion[] = [
   { key: 'full_name', label: 'Full name', type: 'FULL_NAME' },
   { key: 'email', label: 'Email', type: 'EMAIL' },
   { key: 'phone_number', label: 'Phone number', type: 'PHONE' },
-  { key: 'budget', label: 'What is your budget?', type: 'CUSTOM', options: [{ key: 'b_low', value: 'Under €1,000' }, { key: 'b_high', value: 'Over €1,000' }] },
+  {
+    key: 'budget',
+    label: 'What is your budget?',
+    type: 'CUSTOM',
+    options: [
+      { key: 'b_low', value: 'Under €1,000' },
+      { key: 'b_high', value: 'Over €1,000' },
+    ],
+  },
 ];
 
 describe('lead field normalisation', () => {
@@ -43,9 +56,17 @@ describe('lead field normalisation', () => {
       campaignName: 'Q4 leads',
       createdTime: Date.UTC(2026, 10, 20, 9, 30),
     });
-    expect(lead.answers).toContainEqual({ key: 'budget', label: 'What is your budget?', values: ['Over €1,000'] });
+    expect(lead.answers).toContainEqual({
+      key: 'budget',
+      label: 'What is your budget?',
+      values: ['Over €1,000'],
+    });
     // A question the form no longer lists keeps a readable label made from its key.
-    expect(lead.answers).toContainEqual({ key: 'preferred_contact_time', label: 'Preferred contact time', values: ['evenings'] });
+    expect(lead.answers).toContainEqual({
+      key: 'preferred_contact_time',
+      label: 'Preferred contact time',
+      values: ['evenings'],
+    });
   });
 
   it('builds the name from first + last, treats a lead without an ad as organic, keeps odd phones as typed', () => {
@@ -64,7 +85,16 @@ describe('lead field normalisation', () => {
       },
       [],
     );
-    expect(lead).toMatchObject({ fullName: 'Ola Nordmann', phone: 'call me maybe', company: 'Fjord AS', city: 'Bergen', platform: 'facebook', isOrganic: true, adId: null, email: null });
+    expect(lead).toMatchObject({
+      fullName: 'Ola Nordmann',
+      phone: 'call me maybe',
+      company: 'Fjord AS',
+      city: 'Bergen',
+      platform: 'facebook',
+      isOrganic: true,
+      adId: null,
+      email: null,
+    });
     expect(lead.answers.find((a) => a.key === 'first_name')?.label).toBe('First name');
   });
 

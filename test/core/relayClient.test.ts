@@ -37,13 +37,22 @@ describe('relay stream client', () => {
     const before = cursorOf(stack);
     const bad = JSON.stringify({
       object: 'page',
-      entry: [{ id: page.id, time: 1, changes: [{ field: 'leadgen', value: { secret_name: 'Do Not Log', leadgen_id: null } }] }],
+      entry: [
+        {
+          id: page.id,
+          time: 1,
+          changes: [{ field: 'leadgen', value: { secret_name: 'Do Not Log', leadgen_id: null } }],
+        },
+      ],
     });
     expect(await postSigned(stack.relay.url, bad)).toBe(200);
     await waitFor(() => cursorOf(stack!) > before, 'the cursor to pass the bad event');
     const rowsAfterBad = leadRows(stack.desktop.core).length;
     const lead = stack.sim.control.createLead({ pageId: page.id });
-    await waitFor(() => leadRows(stack!.desktop.core).find((l) => l.id === lead.id && l.state === 'complete'), 'the next lead');
+    await waitFor(
+      () => leadRows(stack!.desktop.core).find((l) => l.id === lead.id && l.state === 'complete'),
+      'the next lead',
+    );
     expect(leadRows(stack.desktop.core).length).toBe(rowsAfterBad + 1);
     const log = readFileSync(join(stack.dataDir, 'logs', 'lead-inbox.log'), 'utf8');
     expect(log).toContain('entry rejected');
@@ -51,19 +60,29 @@ describe('relay stream client', () => {
   });
 
   it('notices a silent connection, reconnects, and receives what arrived meanwhile', async () => {
-    stack = await startStack({ proxy: true, relayHeartbeatMs: 200, tuning: { relayHeartbeatMs: 200 } });
+    stack = await startStack({
+      proxy: true,
+      relayHeartbeatMs: 200,
+      tuning: { relayHeartbeatMs: 200 },
+    });
     const page = stack.sim.control.createPage({ subscribed: false });
     await connectAndEnable(stack);
     const first = (await stack.desktop.call('connection.status')).connectedSince!;
     stack.proxy!.blackhole();
     const lead = stack.sim.control.createLead({ pageId: page.id });
-    await waitFor(async () => (await stack!.desktop.call('connection.status')).state !== 'connected', 'the dead socket to be noticed');
+    await waitFor(
+      async () => (await stack!.desktop.call('connection.status')).state !== 'connected',
+      'the dead socket to be noticed',
+    );
     stack.proxy!.restore();
     await waitFor(async () => {
       const s = await stack!.desktop.call('connection.status');
       return s.state === 'connected' && s.connectedSince! > first;
     }, 'a new connection');
-    await waitFor(() => leadRows(stack!.desktop.core).find((l) => l.id === lead.id && l.state === 'complete'), 'the lead sent while the line was dead');
+    await waitFor(
+      () => leadRows(stack!.desktop.core).find((l) => l.id === lead.id && l.state === 'complete'),
+      'the lead sent while the line was dead',
+    );
   });
 
   it('registers again when the relay no longer accepts its token, and binds its pages again', async () => {
@@ -75,11 +94,20 @@ describe('relay stream client', () => {
     // The relay's store was reset / the install revoked: our bearer is now unknown to it.
     await keytar.setPassword(stack.keychainService, 'relay:install', `${oldId}.${'A'.repeat(43)}`);
     const desktop = await stack.restartDesktop();
-    await waitFor(async () => (await desktop.call('connection.status')).state === 'connected', 'connected again');
+    await waitFor(
+      async () => (await desktop.call('connection.status')).state === 'connected',
+      'connected again',
+    );
     expect(kvGet(desktop.core.db, kvKeys.installId)).not.toBe(oldId);
-    await waitFor(async () => (await desktop.call('pages.list')).pages[0]?.bound, 'the page bound to the new install');
+    await waitFor(
+      async () => (await desktop.call('pages.list')).pages[0]?.bound,
+      'the page bound to the new install',
+    );
     const lead = stack.sim.control.createLead({ pageId: page.id });
-    await waitFor(() => leadRows(desktop.core).find((l) => l.id === lead.id && l.state === 'complete'), 'a live lead via the new install');
+    await waitFor(
+      () => leadRows(desktop.core).find((l) => l.id === lead.id && l.state === 'complete'),
+      'a live lead via the new install',
+    );
   });
 
   it('a gap (events expired at the relay while offline) runs a full reconciliation that heals it', async () => {
@@ -87,16 +115,28 @@ describe('relay stream client', () => {
     const page = stack.sim.control.createPage({ subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
     await connectAndEnable(stack);
-    await waitFor(async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt, 'first sync');
+    await waitFor(
+      async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt,
+      'first sync',
+    );
     // One live lead first, so the desktop holds a relay cursor to resume from.
     const seen = stack.sim.control.createLead({ formId: form.id });
-    await waitFor(() => leadRows(stack!.desktop.core).find((l) => l.id === seen.id && l.state === 'complete'), 'a live lead');
+    await waitFor(
+      () => leadRows(stack!.desktop.core).find((l) => l.id === seen.id && l.state === 'complete'),
+      'a live lead',
+    );
     await stack.desktop.stop();
     const missed = [1, 2].map(() => stack!.sim.control.createLead({ formId: form.id }).id);
     await stack.sim.webhooksIdle();
     await new Promise((r) => setTimeout(r, 900)); // the relay drops them: past retention, never acked
     const desktop = await stack.restartDesktop();
-    await waitFor(() => missed.every((id) => leadRows(desktop.core).find((l) => l.id === id)?.state === 'complete'), 'the expired leads healed by sync');
-    expect(readFileSync(join(stack.dataDir, 'logs', 'lead-inbox.log'), 'utf8')).toContain('relay reported a gap');
+    await waitFor(
+      () =>
+        missed.every((id) => leadRows(desktop.core).find((l) => l.id === id)?.state === 'complete'),
+      'the expired leads healed by sync',
+    );
+    expect(readFileSync(join(stack.dataDir, 'logs', 'lead-inbox.log'), 'utf8')).toContain(
+      'relay reported a gap',
+    );
   });
 });

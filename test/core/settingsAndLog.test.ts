@@ -25,24 +25,37 @@ describe('settings', () => {
     events.on('settings.changed', (s) => seen.push(s.sync.reconciliationMinutes));
     const service = createSettingsService(createJsonSettingsStore(dir), events);
     expect(service.get().sync.reconciliationMinutes).toBe(15);
-    service.update({ sync: { reconciliationMinutes: 30 }, notifications: { quietHours: { enabled: true, start: '21:00', end: '06:30' } } });
+    service.update({
+      sync: { reconciliationMinutes: 30 },
+      notifications: { quietHours: { enabled: true, start: '21:00', end: '06:30' } },
+    });
     expect(seen).toEqual([30]);
     const again = createSettingsService(createJsonSettingsStore(dir), new EventBus());
     expect(again.get().sync.reconciliationMinutes).toBe(30);
-    expect(again.get().notifications.quietHours).toEqual({ enabled: true, start: '21:00', end: '06:30' });
+    expect(again.get().notifications.quietHours).toEqual({
+      enabled: true,
+      start: '21:00',
+      end: '06:30',
+    });
     expect(again.get().notifications.sound).toBe(true); // untouched fields keep their value
   });
 
   it('rejects an invalid update with a clear error and changes nothing', () => {
     const dir = tempDir();
     const service = createSettingsService(createJsonSettingsStore(dir), new EventBus());
-    expect(() => service.update({ sync: { reconciliationMinutes: 0 } })).toThrow(/reconciliationMinutes/);
+    expect(() => service.update({ sync: { reconciliationMinutes: 0 } })).toThrow(
+      /reconciliationMinutes/,
+    );
     expect(service.get()).toEqual(defaultSettings);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('a damaged or older file keeps every readable field and defaults the rest', () => {
-    const s = settingsFromStored({ sync: { reconciliationMinutes: 'soon', tokenWarningDays: 3 }, notifications: 'loud', extra: 1 });
+    const s = settingsFromStored({
+      sync: { reconciliationMinutes: 'soon', tokenWarningDays: 3 },
+      notifications: 'loud',
+      extra: 1,
+    });
     expect(s.sync).toEqual({ reconciliationMinutes: 15, tokenWarningDays: 3 });
     expect(s.notifications).toEqual(defaultSettings.notifications);
   });
@@ -60,7 +73,12 @@ describe('log file', () => {
   it('writes JSON lines without personal fields and rotates at the size limit', () => {
     const dir = tempDir();
     const log = createFileLogger({ dir, maxBytes: 400, maxFiles: 3 });
-    for (let i = 0; i < 30; i++) log.warn('lead fetch failed', { leadId: String(i), email: 'a@b.c', error: `token=EAA${'q'.repeat(30)}` });
+    for (let i = 0; i < 30; i++)
+      log.warn('lead fetch failed', {
+        leadId: String(i),
+        email: 'a@b.c',
+        error: `token=EAA${'q'.repeat(30)}`,
+      });
     const files = readdirSync(dir).sort();
     expect(files).toEqual(['lead-inbox.log', 'lead-inbox.log.1', 'lead-inbox.log.2']);
     const text = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('');

@@ -13,7 +13,10 @@ afterEach(async () => {
 });
 
 function simLeadIds(s: Stack, pageId: string): string[] {
-  return [...s.sim.context.state.leads.values()].filter((l) => l.pageId === pageId).map((l) => l.id).sort();
+  return [...s.sim.context.state.leads.values()]
+    .filter((l) => l.pageId === pageId)
+    .map((l) => l.id)
+    .sort();
 }
 
 async function pageSynced(s: Stack, pageId: string) {
@@ -44,10 +47,18 @@ describe('catch-up sync', () => {
     // Spot-check one lead's fields against what the Graph API answers for it.
     const sample = rows[17]!;
     const token = stack.sim.control.pageToken(page.id);
-    const res = await fetch(`${stack.sim.url}/v25.0/${sample.id}?fields=field_data`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${stack.sim.url}/v25.0/${sample.id}?fields=field_data`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const graphLead = (await res.json()) as { field_data: { name: string; values: string[] }[] };
-    const answers = JSON.parse(sample.answers) as { key: string; label: string; values: string[] }[];
-    expect(answers.map((x) => x.key).sort()).toEqual(graphLead.field_data.map((f) => f.name).sort());
+    const answers = JSON.parse(sample.answers) as {
+      key: string;
+      label: string;
+      values: string[];
+    }[];
+    expect(answers.map((x) => x.key).sort()).toEqual(
+      graphLead.field_data.map((f) => f.name).sort(),
+    );
     expect(answers.every((x) => x.label.length > 0)).toBe(true);
     const email = graphLead.field_data.find((f) => f.name === 'email')?.values[0];
     if (email) expect(sample.email).toBe(email.toLowerCase());
@@ -60,15 +71,24 @@ describe('catch-up sync', () => {
     await connectAndEnable(stack);
     await pageSynced(stack, page.id);
     stack.sim.context.webhooks.dropNext(1);
-    const lost = stack.sim.control.createLead({ formId: form.id, fieldData: [{ name: 'full_name', values: ['Ola Nordmann'] }] });
+    const lost = stack.sim.control.createLead({
+      formId: form.id,
+      fieldData: [{ name: 'full_name', values: ['Ola Nordmann'] }],
+    });
     await stack.sim.webhooksIdle();
     expect(stack.sim.deliveries().at(-1)?.state).toBe('dropped');
     expect(leadRows(stack.desktop.core).find((r) => r.id === lost.id)).toBeUndefined();
 
     stack.desktop.core.wake();
-    const row = await waitFor(() => leadRows(stack!.desktop.core).find((r) => r.id === lost.id && r.state === 'complete'), 'the lost lead');
+    const row = await waitFor(
+      () => leadRows(stack!.desktop.core).find((r) => r.id === lost.id && r.state === 'complete'),
+      'the lost lead',
+    );
     expect(row.full_name).toBe('Ola Nordmann');
-    await waitFor(() => stack!.desktop.notifications.find((n) => n.route === `lead/${lost.id}`), 'a notification for the healed lead');
+    await waitFor(
+      () => stack!.desktop.notifications.find((n) => n.route === `lead/${lost.id}`),
+      'a notification for the healed lead',
+    );
   });
 
   it('duplicate webhooks for one lead leave one row and one lead.received', async () => {
@@ -82,10 +102,18 @@ describe('catch-up sync', () => {
     stack.sim.context.webhooks.duplicateNext(3);
     const lead = stack.sim.control.createLead({ formId: form.id });
     await stack.sim.webhooksIdle();
-    await waitFor(() => leadRows(stack!.desktop.core).find((r) => r.id === lead.id && r.state === 'complete'), 'the lead');
-    expect(stack.sim.deliveries().filter((d) => d.state === 'delivered').length).toBeGreaterThanOrEqual(2);
+    await waitFor(
+      () => leadRows(stack!.desktop.core).find((r) => r.id === lead.id && r.state === 'complete'),
+      'the lead',
+    );
+    expect(
+      stack.sim.deliveries().filter((d) => d.state === 'delivered').length,
+    ).toBeGreaterThanOrEqual(2);
     // Every delivery reached the desktop (the relay cursor moved past all of them).
-    await waitFor(async () => (await stack!.desktop.call('connection.status')).backlog === 0, 'the relay backlog to drain');
+    await waitFor(
+      async () => (await stack!.desktop.call('connection.status')).backlog === 0,
+      'the relay backlog to drain',
+    );
     expect(leadRows(stack.desktop.core).filter((r) => r.id === lead.id)).toHaveLength(1);
     expect(received.filter((l) => l.id === lead.id)).toHaveLength(1);
   });
@@ -97,9 +125,16 @@ describe('catch-up sync', () => {
     await connectAndEnable(stack);
     await pageSynced(stack, page.id);
     // Single-segment GETs are object reads: here only the lead fetch.
-    stack.sim.control.injectFault({ match: { path: '*', method: 'GET' }, error: { status: 500 }, count: 3 });
+    stack.sim.control.injectFault({
+      match: { path: '*', method: 'GET' },
+      error: { status: 500 },
+      count: 3,
+    });
     const lead = stack.sim.control.createLead({ formId: form.id });
-    const row = await waitFor(() => leadRows(stack!.desktop.core).find((r) => r.id === lead.id && r.state === 'complete'), 'the lead');
+    const row = await waitFor(
+      () => leadRows(stack!.desktop.core).find((r) => r.id === lead.id && r.state === 'complete'),
+      'the lead',
+    );
     expect(row.answers).not.toBe('[]');
     const statuses = stack.sim.control.calls({ path: lead.id }).map((c) => c.status);
     expect(statuses).toEqual([500, 500, 500, 200]);
@@ -112,9 +147,17 @@ describe('catch-up sync', () => {
     const form = stack.sim.control.createForm({ pageId: page.id });
     await connectAndEnable(stack);
     await pageSynced(stack, page.id);
-    stack.sim.control.injectFault({ match: { path: '*', method: 'GET' }, error: { code: 32 }, count: 1, regainAccessMinutes: 1 });
+    stack.sim.control.injectFault({
+      match: { path: '*', method: 'GET' },
+      error: { code: 32 },
+      count: 1,
+      regainAccessMinutes: 1,
+    });
     const lead = stack.sim.control.createLead({ formId: form.id });
-    await waitFor(() => leadRows(stack!.desktop.core).find((r) => r.id === lead.id && r.state === 'complete'), 'the lead');
+    await waitFor(
+      () => leadRows(stack!.desktop.core).find((r) => r.id === lead.id && r.state === 'complete'),
+      'the lead',
+    );
     const calls = stack.sim.control.calls({ path: lead.id });
     expect(calls.map((c) => c.status)).toEqual([400, 200]);
     // Meta said one minute; the tuned cap is 400 ms: the retry waited for it, not the fetch backoff (20 ms).
@@ -127,14 +170,26 @@ describe('catch-up sync', () => {
     const form = stack.sim.control.createForm({ pageId: page.id });
     await connectAndEnable(stack);
     await pageSynced(stack, page.id);
-    stack.sim.control.injectFault({ match: { path: '*', method: 'GET' }, error: { status: 503 }, count: 0 });
+    stack.sim.control.injectFault({
+      match: { path: '*', method: 'GET' },
+      error: { status: 503 },
+      count: 0,
+    });
     const ids = [1, 2, 3].map(() => stack!.sim.control.createLead({ formId: form.id }).id).sort();
     const failedOnce = () =>
-      (stack!.desktop.core.db.prepare(`SELECT count(*) AS n FROM leads WHERE state = 'pending' AND fetch_attempts > 0`).get() as { n: number }).n;
+      (
+        stack!.desktop.core.db
+          .prepare(`SELECT count(*) AS n FROM leads WHERE state = 'pending' AND fetch_attempts > 0`)
+          .get() as { n: number }
+      ).n;
     await waitFor(() => failedOnce() === 3, 'three pending leads with failed attempts');
     await stack.desktop.stop();
     stack.sim.control.clearFaults();
     const desktop = await stack.restartDesktop();
-    await waitFor(() => ids.every((id) => leadRows(desktop.core).find((r) => r.id === id)?.state === 'complete'), 'all three complete after restart');
+    await waitFor(
+      () =>
+        ids.every((id) => leadRows(desktop.core).find((r) => r.id === id)?.state === 'complete'),
+      'all three complete after restart',
+    );
   });
 });

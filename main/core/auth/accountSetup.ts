@@ -43,14 +43,25 @@ export async function setUpAccount(
     pages.push(...batch);
   }
   await tokens.set(keychainAccounts.user(me.id), userToken);
-  for (const p of pages) if (p.access_token) await tokens.set(keychainAccounts.page(p.id), p.access_token);
+  for (const p of pages)
+    if (p.access_token) await tokens.set(keychainAccounts.page(p.id), p.access_token);
 
   const now = deps.now();
   const before = new Map(pagesOfAccount(db, me.id).map((p) => [p.id, p]));
   db.transaction(() => {
-    upsertAccount(db, { id: me.id, name: me.name ?? `Facebook user ${me.id}`, now, tokenExpiresAt: expiresInSec > 0 ? now + expiresInSec * 1000 : null });
+    upsertAccount(db, {
+      id: me.id,
+      name: me.name ?? `Facebook user ${me.id}`,
+      now,
+      tokenExpiresAt: expiresInSec > 0 ? now + expiresInSec * 1000 : null,
+    });
     for (const p of pages) {
-      upsertPageFromAccount(db, { id: p.id, name: p.name, accountId: me.id, instagramId: p.instagram_business_account?.id ?? null });
+      upsertPageFromAccount(db, {
+        id: p.id,
+        name: p.name,
+        accountId: me.id,
+        instagramId: p.instagram_business_account?.id ?? null,
+      });
     }
   })();
   const healed = pages
@@ -61,7 +72,10 @@ export async function setUpAccount(
   for (const p of pages) {
     const prev = before.get(p.id);
     if (!prev && p.access_token) {
-      const row = db.prepare('SELECT enabled, status FROM pages WHERE id = ?').get(p.id) as { enabled: number; status: string };
+      const row = db.prepare('SELECT enabled, status FROM pages WHERE id = ?').get(p.id) as {
+        enabled: number;
+        status: string;
+      };
       if (row.enabled === 1) healed.push(p.id);
     }
   }
@@ -69,5 +83,10 @@ export async function setUpAccount(
     for (const id of healed) setPageProblem(db, id, 'ok', null);
     requeueLeadsOfPages(db, healed, now);
   })();
-  return { accountId: me.id, accountName: me.name ?? me.id, pagesFound: pages.length, healedPageIds: healed };
+  return {
+    accountId: me.id,
+    accountName: me.name ?? me.id,
+    pagesFound: pages.length,
+    healedPageIds: healed,
+  };
 }

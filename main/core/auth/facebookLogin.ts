@@ -70,7 +70,10 @@ export class FacebookLogin {
       while (this.deps.now() < deadline) {
         await sleep(this.deps.pollMs, abort.signal);
         if (abort.signal.aborted) {
-          return { outcome: 'cancelled', message: 'Facebook login was cancelled. Nothing changed.' };
+          return {
+            outcome: 'cancelled',
+            message: 'Facebook login was cancelled. Nothing changed.',
+          };
         }
         let claim;
         try {
@@ -80,7 +83,8 @@ export class FacebookLogin {
           if (e instanceof RelayError && e.status === 404) break;
           throw e;
         }
-        if (claim.status === 'ok') return { outcome: 'token', accessToken: claim.accessToken, expiresIn: claim.expiresIn };
+        if (claim.status === 'ok')
+          return { outcome: 'token', accessToken: claim.accessToken, expiresIn: claim.expiresIn };
         if (claim.status === 'denied') {
           return {
             outcome: 'denied',
@@ -91,7 +95,8 @@ export class FacebookLogin {
       }
       return {
         outcome: 'timeout',
-        message: 'Facebook login took too long and was stopped. Click Connect to try again; finish the login in the browser tab that opens.',
+        message:
+          'Facebook login took too long and was stopped. Click Connect to try again; finish the login in the browser tab that opens.',
       };
     } finally {
       if (this.current === abort) this.current = null;
@@ -99,7 +104,9 @@ export class FacebookLogin {
   }
 
   dialogUrl(redirectUri: string, state: string, challenge: string): string {
-    const url = new URL(`${this.deps.dialogUrl.replace(/\/+$/, '')}/${this.deps.graphVersion}/dialog/oauth`);
+    const url = new URL(
+      `${this.deps.dialogUrl.replace(/\/+$/, '')}/${this.deps.graphVersion}/dialog/oauth`,
+    );
     url.searchParams.set('client_id', this.deps.appId);
     url.searchParams.set('redirect_uri', redirectUri);
     url.searchParams.set('state', state);

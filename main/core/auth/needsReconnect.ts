@@ -15,7 +15,11 @@ export interface ReconnectDeps {
 
 /** Token errors that end the whole login, not just one Page's access (meta-platform.md §6). */
 function endsTheLogin(problem: Problem): boolean {
-  return problem.code === 'token_102' || problem.code === 'token_190' || /^token_(458|459|460|463|464|467)$/.test(problem.code);
+  return (
+    problem.code === 'token_102' ||
+    problem.code === 'token_190' ||
+    /^token_(458|459|460|463|464|467)$/.test(problem.code)
+  );
 }
 
 /**
@@ -23,7 +27,11 @@ function endsTheLogin(problem: Problem): boolean {
  * reconnect. Stored leads stay; workers stop using the token; the owner gets one notification per
  * break with the fix. Reconnecting (auth/accountSetup.ts) clears it and resumes everything.
  */
-export function markNeedsReconnect(deps: ReconnectDeps, target: { pageId?: string; accountId?: string }, problem: Problem): void {
+export function markNeedsReconnect(
+  deps: ReconnectDeps,
+  target: { pageId?: string; accountId?: string },
+  problem: Problem,
+): void {
   const { db } = deps;
   const page = target.pageId ? getPage(db, target.pageId) : null;
   const accountId = target.accountId ?? page?.account_id ?? null;
@@ -36,8 +44,16 @@ export function markNeedsReconnect(deps: ReconnectDeps, target: { pageId?: strin
     if (wholeAccount && account) setAccountProblem(db, account.id, problem);
   })();
   if (newlyBroken.length > 0 || (wholeAccount && account?.status === 'ok')) {
-    const names = (newlyBroken.length ? newlyBroken : pages).map((p) => p.name).join(', ') || account?.name || 'Facebook';
-    const n = { tag: `reconnect/${accountId ?? target.pageId}`, title: 'Reconnect Facebook', body: `Leads stopped for ${names}. ${problem.fix ?? ''}`.trim(), route: 'settings/accounts' };
+    const names =
+      (newlyBroken.length ? newlyBroken : pages).map((p) => p.name).join(', ') ||
+      account?.name ||
+      'Facebook';
+    const n = {
+      tag: `reconnect/${accountId ?? target.pageId}`,
+      title: 'Reconnect Facebook',
+      body: `Leads stopped for ${names}. ${problem.fix ?? ''}`.trim(),
+      route: 'settings/accounts',
+    };
     if (deps.settings().notifications.enabled) {
       deps.notifier.notify(n);
       deps.events.emit('notification.requested', n);
@@ -50,5 +66,7 @@ export function emitAccountsAndPages(deps: ReconnectDeps): void {
   const now = deps.clock.now();
   const warn = deps.settings().sync.tokenWarningDays;
   deps.events.emit('pages.changed', { pages: listPageSummaries(deps.db) });
-  deps.events.emit('accounts.changed', { accounts: allAccounts(deps.db).map((a) => toAccount(deps.db, a, now, warn)) });
+  deps.events.emit('accounts.changed', {
+    accounts: allAccounts(deps.db).map((a) => toAccount(deps.db, a, now, warn)),
+  });
 }

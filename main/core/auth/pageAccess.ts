@@ -26,7 +26,10 @@ export async function enablePage(deps: PageAccessDeps, pageId: string): Promise<
   const page = requireConnectedPage(ctx, pageId);
   const token = await ctx.tokens.get(keychainAccounts.page(pageId));
   if (!token) {
-    throw new ApiError({ code: 'reauth_required', message: `Lead Inbox has no access to ${page.name}. Reconnect Facebook, then enable the Page.` });
+    throw new ApiError({
+      code: 'reauth_required',
+      message: `Lead Inbox has no access to ${page.name}. Reconnect Facebook, then enable the Page.`,
+    });
   }
   try {
     await subscribePage(ctx, pageId, token);
@@ -34,9 +37,15 @@ export async function enablePage(deps: PageAccessDeps, pageId: string): Promise<
     const problem = problemFromGraphError(e, page.name);
     if (e instanceof GraphError && e.action === 'reauth') {
       deps.onReauth({ pageId }, problem);
-      throw new ApiError({ code: 'reauth_required', message: `${problem.message} ${problem.fix ?? ''}`.trim() });
+      throw new ApiError({
+        code: 'reauth_required',
+        message: `${problem.message} ${problem.fix ?? ''}`.trim(),
+      });
     }
-    throw new ApiError({ code: e instanceof GraphError && e.action === 'rate_limit' ? 'rate_limited' : 'offline', message: problem.message });
+    throw new ApiError({
+      code: e instanceof GraphError && e.action === 'rate_limit' ? 'rate_limited' : 'offline',
+      message: problem.message,
+    });
   }
   const now = ctx.clock.now();
   updatePage(ctx.db, pageId, { enabled: 1, subscribed_at: now, subscription_checked_at: now });
@@ -51,9 +60,14 @@ export async function disablePage(deps: PageAccessDeps, pageId: string): Promise
   const page = requireConnectedPage(ctx, pageId);
   const token = await ctx.tokens.get(keychainAccounts.page(pageId));
   if (token) {
-    await ctx.graph.delete(`${pageId}/subscribed_apps`, token).catch((e: unknown) =>
-      ctx.log.warn('unsubscribe failed; disabling locally anyway', { pageId, error: e instanceof Error ? e.message : String(e) }),
-    );
+    await ctx.graph
+      .delete(`${pageId}/subscribed_apps`, token)
+      .catch((e: unknown) =>
+        ctx.log.warn('unsubscribe failed; disabling locally anyway', {
+          pageId,
+          error: e instanceof Error ? e.message : String(e),
+        }),
+      );
   }
   await unbindPage(deps, page);
   updatePage(ctx.db, pageId, { enabled: 0, subscribed_at: null, bound_at: null });
@@ -65,20 +79,32 @@ export async function disablePage(deps: PageAccessDeps, pageId: string): Promise
  * Binds at the relay; failure is not fatal (catch-up sync still works) and is retried by
  * ensureBindings whenever the relay stream (re)connects.
  */
-export async function bindPage(deps: PageAccessDeps, page: PageRecord, token: string): Promise<boolean> {
+export async function bindPage(
+  deps: PageAccessDeps,
+  page: PageRecord,
+  token: string,
+): Promise<boolean> {
   const { ctx } = deps;
   if (!deps.relay.configured()) return false;
   try {
     await deps.relay.bind('page', page.id, token);
     if (page.instagram_id) {
-      await deps.relay.bind('instagram', page.instagram_id, token).catch((e: unknown) =>
-        ctx.log.warn('instagram binding failed', { pageId: page.id, error: e instanceof Error ? e.message : String(e) }),
-      );
+      await deps.relay
+        .bind('instagram', page.instagram_id, token)
+        .catch((e: unknown) =>
+          ctx.log.warn('instagram binding failed', {
+            pageId: page.id,
+            error: e instanceof Error ? e.message : String(e),
+          }),
+        );
     }
     updatePage(ctx.db, page.id, { bound_at: ctx.clock.now() });
     return true;
   } catch (e) {
-    ctx.log.warn('relay binding failed; will retry on reconnect', { pageId: page.id, error: e instanceof Error ? e.message : String(e) });
+    ctx.log.warn('relay binding failed; will retry on reconnect', {
+      pageId: page.id,
+      error: e instanceof Error ? e.message : String(e),
+    });
     updatePage(ctx.db, page.id, { bound_at: null });
     return false;
   }
@@ -86,10 +112,16 @@ export async function bindPage(deps: PageAccessDeps, page: PageRecord, token: st
 
 export async function unbindPage(deps: PageAccessDeps, page: PageRecord): Promise<void> {
   if (!deps.relay.configured()) return;
-  await deps.relay.unbind('page', page.id).catch((e: unknown) =>
-    deps.ctx.log.warn('relay unbind failed', { pageId: page.id, error: e instanceof Error ? e.message : String(e) }),
-  );
-  if (page.instagram_id) await deps.relay.unbind('instagram', page.instagram_id).catch(() => undefined);
+  await deps.relay
+    .unbind('page', page.id)
+    .catch((e: unknown) =>
+      deps.ctx.log.warn('relay unbind failed', {
+        pageId: page.id,
+        error: e instanceof Error ? e.message : String(e),
+      }),
+    );
+  if (page.instagram_id)
+    await deps.relay.unbind('instagram', page.instagram_id).catch(() => undefined);
 }
 
 /** Binds every enabled page the relay does not forward yet (after a re-registration or an outage). */
@@ -106,7 +138,10 @@ export async function ensureBindings(deps: PageAccessDeps, all = false): Promise
 function requireConnectedPage(ctx: SyncContext, pageId: string): PageRecord {
   const page = getPage(ctx.db, pageId);
   if (!page || page.account_id === null) {
-    throw new ApiError({ code: 'not_found', message: `No connected Page with id ${pageId}. Connect the Facebook account that manages it.` });
+    throw new ApiError({
+      code: 'not_found',
+      message: `No connected Page with id ${pageId}. Connect the Facebook account that manages it.`,
+    });
   }
   return page;
 }

@@ -22,15 +22,21 @@ export function permissionsHandler(deps: ReconnectDeps): EntryHandler {
     const changes = parsed.data?.changes ?? [];
     const revoked = changes.some((c) => (c.value as { verb?: unknown } | null)?.verb === 'revoked');
     if (changes.length > 0 && !revoked) return;
-    const ids = [ctx.frame.assetId, parsed.data?.id, parsed.data?.uid, parsed.data?.user_id].filter((x): x is string => !!x);
+    const ids = [ctx.frame.assetId, parsed.data?.id, parsed.data?.uid, parsed.data?.user_id].filter(
+      (x): x is string => !!x,
+    );
     const accountId = ids.find((id) => getAccount(ctx.db, id) !== null);
     if (!accountId) return;
     ctx.afterCommit(() =>
-      markNeedsReconnect(deps, { accountId }, {
-        code: 'deauthorized',
-        message: 'Facebook says Lead Inbox was removed or lost permissions for this login.',
-        fix: 'Open Settings → Accounts and click Reconnect Facebook, allowing every permission.',
-      }),
+      markNeedsReconnect(
+        deps,
+        { accountId },
+        {
+          code: 'deauthorized',
+          message: 'Facebook says Lead Inbox was removed or lost permissions for this login.',
+          fix: 'Open Settings → Accounts and click Reconnect Facebook, allowing every permission.',
+        },
+      ),
     );
   };
 }

@@ -28,7 +28,11 @@ export function isLeadAccessError(e: GraphError): boolean {
 /** Turns a Graph failure into what the owner sees: what happened and the fix. Decided by code, not text. */
 export function problemFromGraphError(e: unknown, subject = 'this Page'): Problem {
   if (!(e instanceof GraphError)) {
-    return { code: 'internal', message: `Syncing ${subject} failed unexpectedly.`, fix: 'Details are in the log.' };
+    return {
+      code: 'internal',
+      message: `Syncing ${subject} failed unexpectedly.`,
+      fix: 'Details are in the log.',
+    };
   }
   if (isLeadAccessError(e)) {
     return {
@@ -38,8 +42,13 @@ export function problemFromGraphError(e: unknown, subject = 'this Page'): Proble
     };
   }
   if (e.code === 190 || e.code === 102) {
-    const why = (e.subcode !== null && tokenSubcodes[e.subcode]) || 'the Facebook login is no longer valid';
-    return { code: `token_${e.subcode ?? e.code}`, message: `Leads stopped for ${subject}: ${why}.`, fix: reconnectFix };
+    const why =
+      (e.subcode !== null && tokenSubcodes[e.subcode]) || 'the Facebook login is no longer valid';
+    return {
+      code: `token_${e.subcode ?? e.code}`,
+      message: `Leads stopped for ${subject}: ${why}.`,
+      fix: reconnectFix,
+    };
   }
   if (e.action === 'reauth') {
     return {
@@ -49,13 +58,29 @@ export function problemFromGraphError(e: unknown, subject = 'this Page'): Proble
     };
   }
   if (e.action === 'rate_limit') {
-    return { code: 'rate_limited', message: 'Facebook asked Lead Inbox to slow down; syncing resumes by itself.', fix: null };
+    return {
+      code: 'rate_limited',
+      message: 'Facebook asked Lead Inbox to slow down; syncing resumes by itself.',
+      fix: null,
+    };
   }
   if (e.action === 'retry') {
-    return { code: 'unreachable', message: 'Facebook could not be reached; retrying by itself.', fix: 'Check the internet connection.' };
+    return {
+      code: 'unreachable',
+      message: 'Facebook could not be reached; retrying by itself.',
+      fix: 'Check the internet connection.',
+    };
   }
   if (e.code === 100) {
-    return { code: 'not_found', message: `Facebook no longer has this item for ${subject} (deleted or not accessible).`, fix: null };
+    return {
+      code: 'not_found',
+      message: `Facebook no longer has this item for ${subject} (deleted or not accessible).`,
+      fix: null,
+    };
   }
-  return { code: `graph_${e.code ?? e.status}`, message: `Facebook refused a request for ${subject}.`, fix: 'Details are in the log.' };
+  return {
+    code: `graph_${e.code ?? e.status}`,
+    message: `Facebook refused a request for ${subject}.`,
+    fix: 'Details are in the log.',
+  };
 }

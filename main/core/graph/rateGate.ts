@@ -46,6 +46,7 @@ export class RateGate {
   async wait(signal?: AbortSignal): Promise<void> {
     const left = this.pausedUntil - this.opts.clock.now();
     if (left > 0) await sleep(left, signal);
-    if ((this.lastUsage ?? 0) >= (this.opts.slowDownAtPercent ?? 80)) await sleep(this.opts.slowDownMs ?? 1000, signal);
+    if ((this.lastUsage ?? 0) >= (this.opts.slowDownAtPercent ?? 80))
+      await sleep(this.opts.slowDownMs ?? 1000, signal);
   }
 }

@@ -8,7 +8,14 @@ import type { RateGate } from '../graph/rateGate';
 import { keychainAccounts } from '../keychain/accounts';
 import type { Clock, Logger, Notifier, TokenStore } from '../ports';
 import type { Db } from '../store/db';
-import { dueLeads, failLead, nextDueAt, prepareLeadUpsert, scheduleRetry, type DueLead } from '../store/leadWrites';
+import {
+  dueLeads,
+  failLead,
+  nextDueAt,
+  prepareLeadUpsert,
+  scheduleRetry,
+  type DueLead,
+} from '../store/leadWrites';
 import { getLeadRow } from '../store/leads';
 import { getForm, getPage, questionsOf } from '../store/pages';
 import { ensureForm } from './forms';
@@ -77,9 +84,12 @@ export class LeadFetchWorker {
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.current = this.pass();
-    }, Math.max(0, ms));
+    this.timer = setTimeout(
+      () => {
+        this.current = this.pass();
+      },
+      Math.max(0, ms),
+    );
   }
 
   private async pass(): Promise<void> {
@@ -104,11 +114,17 @@ export class LeadFetchWorker {
     const { db, clock } = this.deps;
     const page = getPage(db, lead.page_id);
     if (page?.status === 'needs_reconnect') {
-      return this.fail(lead.id, `${page.error_message ?? 'Facebook access to this Page ended.'} ${page.error_fix ?? ''}`.trim());
+      return this.fail(
+        lead.id,
+        `${page.error_message ?? 'Facebook access to this Page ended.'} ${page.error_fix ?? ''}`.trim(),
+      );
     }
     const token = await this.deps.tokens.get(keychainAccounts.page(lead.page_id));
     if (!token) {
-      return this.fail(lead.id, 'Lead Inbox has no access to this Page. Connect the Facebook account that manages it and enable the Page.');
+      return this.fail(
+        lead.id,
+        'Lead Inbox has no access to this Page. Connect the Facebook account that manages it and enable the Page.',
+      );
     }
     try {
       await this.deps.gate.wait(this.abort.signal);
@@ -118,7 +134,11 @@ export class LeadFetchWorker {
       const formId = raw.form_id ?? lead.form_id;
       if (formId && !getForm(db, formId)) await ensureForm(this.deps, formId, lead.page_id, token);
       const form = formId ? getForm(db, formId) : null;
-      const normalised = normaliseLead({ ...raw, form_id: formId ?? undefined }, questionsOf(form), form?.locale);
+      const normalised = normaliseLead(
+        { ...raw, form_id: formId ?? undefined },
+        questionsOf(form),
+        form?.locale,
+      );
       db.transaction(() => this.upsert(normalised, lead.page_id, clock.now()))();
       const row = getLeadRow(db, lead.id);
       if (row) {
@@ -135,19 +155,40 @@ export class LeadFetchWorker {
     const now = this.deps.clock.now();
     const problem = problemFromGraphError(e, 'this Page');
     if (!(e instanceof GraphError)) {
-      this.deps.log.error('lead fetch failed unexpectedly', { leadId: lead.id, error: e instanceof Error ? e.message : String(e) });
+      this.deps.log.error('lead fetch failed unexpectedly', {
+        leadId: lead.id,
+        error: e instanceof Error ? e.message : String(e),
+      });
       const attempts = lead.fetch_attempts + 1;
       if (attempts >= 8) return this.fail(lead.id, problem.message);
-      return scheduleRetry(this.deps.db, lead.id, attempts, now + backoffDelay(attempts, this.deps.backoff), problem.message);
+      return scheduleRetry(
+        this.deps.db,
+        lead.id,
+        attempts,
+        now + backoffDelay(attempts, this.deps.backoff),
+        problem.message,
+      );
     }
-    this.deps.log.warn('lead fetch failed', { leadId: lead.id, code: e.code, subcode: e.subcode, action: e.action, status: e.status });
+    this.deps.log.warn('lead fetch failed', {
+      leadId: lead.id,
+      code: e.code,
+      subcode: e.subcode,
+      action: e.action,
+      status: e.status,
+    });
     if (e.action === 'rate_limit') {
       const wait = this.deps.gate.throttle(e.retryAfterMs);
       return scheduleRetry(this.deps.db, lead.id, lead.fetch_attempts, now + wait, problem.message);
     }
     if (e.action === 'retry') {
       const attempts = lead.fetch_attempts + 1;
-      return scheduleRetry(this.deps.db, lead.id, attempts, now + backoffDelay(attempts, this.deps.backoff), problem.message);
+      return scheduleRetry(
+        this.deps.db,
+        lead.id,
+        attempts,
+        now + backoffDelay(attempts, this.deps.backoff),
+        problem.message,
+      );
     }
     if (e.action === 'reauth' && !isLeadAccessError(e)) this.deps.onReauth(lead.page_id, problem);
     this.fail(lead.id, problem.fix ? `${problem.message} ${problem.fix}` : problem.message);
@@ -160,7 +201,11 @@ export class LeadFetchWorker {
   }
 }
 
-async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function runLimited<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let i = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (i < items.length) await fn(items[i++]!);

@@ -48,6 +48,9 @@ export async function ensureForm(
     const f = await deps.graph.get<GraphForm>(formId, token, { fields: formFields });
     saveGraphForm(deps.db, f, pageId);
   } catch (e) {
-    deps.log.warn('form lookup failed; answers keep their keys as labels', { formId, error: e instanceof Error ? e.name : 'error' });
+    deps.log.warn('form lookup failed; answers keep their keys as labels', {
+      formId,
+      error: e instanceof Error ? e.name : 'error',
+    });
   }
 }

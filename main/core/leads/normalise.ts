@@ -63,7 +63,11 @@ export function parseMetaTime(value: string | number): number {
  * custom) with its question label. Multiple-choice answers arrive as option keys; we show the
  * option text the owner wrote in the form.
  */
-export function normaliseLead(raw: GraphLead, questions: FormQuestion[], locale?: string | null): NormalisedLead {
+export function normaliseLead(
+  raw: GraphLead,
+  questions: FormQuestion[],
+  locale?: string | null,
+): NormalisedLead {
   const byKey = new Map(questions.map((q) => [q.key, q]));
   const values = new Map<string, string[]>();
   const answers: Answer[] = [];
@@ -75,7 +79,8 @@ export function normaliseLead(raw: GraphLead, questions: FormQuestion[], locale?
   }
   const first = (key: string) => clean(values.get(key)?.[0]);
   const fullName =
-    first('full_name') ?? clean([first('first_name'), first('last_name')].filter(Boolean).join(' '));
+    first('full_name') ??
+    clean([first('first_name'), first('last_name')].filter(Boolean).join(' '));
   const adId = raw.ad_id || null;
   return {
     id: raw.id,

@@ -28,8 +28,18 @@ export function notifyNewLead(
   const name = lead.name ?? lead.email ?? lead.phone ?? 'someone';
   const where = [lead.formName, lead.pageName].filter(Boolean).join(' · ');
   const n: NotificationRequest = s.notifications.previews
-    ? { tag: `lead/${lead.id}`, title: `New lead: ${name}`, body: where || 'Open Lead Inbox to reply.', route: `lead/${lead.id}` }
-    : { tag: `lead/${lead.id}`, title: 'New lead', body: 'Open Lead Inbox to see it.', route: `lead/${lead.id}` };
+    ? {
+        tag: `lead/${lead.id}`,
+        title: `New lead: ${name}`,
+        body: where || 'Open Lead Inbox to reply.',
+        route: `lead/${lead.id}`,
+      }
+    : {
+        tag: `lead/${lead.id}`,
+        title: 'New lead',
+        body: 'Open Lead Inbox to see it.',
+        route: `lead/${lead.id}`,
+      };
   deps.notifier.notify(n);
   deps.events.emit('notification.requested', n);
 }

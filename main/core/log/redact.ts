@@ -6,7 +6,10 @@
 const patterns: [RegExp, string][] = [
   // Meta user/page/system-user tokens start with EAA.
   [/EAA[A-Za-z0-9]{10,}/g, '[redacted-token]'],
-  [/(access_token|input_token|fb_exchange_token|client_secret|code_verifier|code)=([^&\s"']+)/gi, '$1=[redacted]'],
+  [
+    /(access_token|input_token|fb_exchange_token|client_secret|code_verifier|code)=([^&\s"']+)/gi,
+    '$1=[redacted]',
+  ],
   [/(bearer)\s+[^\s"',;]+/gi, '$1 [redacted]'],
   // Long base64/base64url/hex runs: install tokens, secrets, signed requests.
   [/[A-Za-z0-9+_.-]{32,}={0,2}/g, '[redacted]'],
@@ -19,7 +22,8 @@ export function redactString(text: string): string {
 }
 
 /** Keys whose values are secret or personal whatever they look like. */
-const secretKeys = /token|secret|password|authorization|cookie|verifier|email|phone|name$|body|text/i;
+const secretKeys =
+  /token|secret|password|authorization|cookie|verifier|email|phone|name$|body|text/i;
 
 export function redactFields(fields: Record<string, unknown>, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};

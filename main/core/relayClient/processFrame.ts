@@ -32,7 +32,11 @@ export function processEventFrame(
   db.transaction(() => {
     const entry = parseEntry(frame.raw);
     if (!entry) {
-      log.warn('relay event skipped: raw is not a JSON object', { seq: frame.seq, kind: frame.kind, bytes: frame.raw.length });
+      log.warn('relay event skipped: raw is not a JSON object', {
+        seq: frame.seq,
+        kind: frame.kind,
+        bytes: frame.raw.length,
+      });
     } else {
       try {
         // Nested transaction = savepoint: a rejected entry rolls back only its own writes.
@@ -40,7 +44,11 @@ export function processEventFrame(
       } catch (e) {
         if (!(e instanceof InvalidEntry)) throw e;
         after = [];
-        log.warn('relay event skipped: entry rejected', { seq: frame.seq, kind: frame.kind, reason: e.message });
+        log.warn('relay event skipped: entry rejected', {
+          seq: frame.seq,
+          kind: frame.kind,
+          reason: e.message,
+        });
       }
     }
     const current = storedCursor(db);

@@ -73,7 +73,9 @@ export class RelayApi {
     const body = registerResponse.parse(res);
     // The bearer is `<installId>.<secret>` (shared/relay-protocol.ts); the relay returns it whole.
     // Kept whole in the keychain.
-    const bearer = body.token.startsWith(`${body.installId}.`) ? body.token : `${body.installId}.${body.token}`;
+    const bearer = body.token.startsWith(`${body.installId}.`)
+      ? body.token
+      : `${body.installId}.${body.token}`;
     await this.deps.tokens.set(keychainAccounts.relayInstall, bearer);
     this.deps.db.transaction(() => {
       kvSet(this.deps.db, kvKeys.installId, body.installId);
@@ -97,12 +99,22 @@ export class RelayApi {
     await this.authed('DELETE', '/v1/bindings', { kind, assetId });
   }
 
-  async oauthStart(state: string, codeChallenge: string): Promise<z.infer<typeof oauthStartResponse>> {
-    return oauthStartResponse.parse(await this.authed('POST', '/v1/oauth/start', { state, codeChallenge }));
+  async oauthStart(
+    state: string,
+    codeChallenge: string,
+  ): Promise<z.infer<typeof oauthStartResponse>> {
+    return oauthStartResponse.parse(
+      await this.authed('POST', '/v1/oauth/start', { state, codeChallenge }),
+    );
   }
 
-  async oauthClaim(state: string, codeVerifier: string): Promise<z.infer<typeof oauthClaimResponse>> {
-    return oauthClaimResponse.parse(await this.authed('POST', '/v1/oauth/claim', { state, codeVerifier }));
+  async oauthClaim(
+    state: string,
+    codeVerifier: string,
+  ): Promise<z.infer<typeof oauthClaimResponse>> {
+    return oauthClaimResponse.parse(
+      await this.authed('POST', '/v1/oauth/claim', { state, codeVerifier }),
+    );
   }
 
   async debugToken(inputToken: string): Promise<z.infer<typeof debugTokenResponse>> {
@@ -120,7 +132,12 @@ export class RelayApi {
     }
   }
 
-  private async send(method: string, path: string, body: unknown, token: string | null): Promise<unknown> {
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    token: string | null,
+  ): Promise<unknown> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl()}${path}`, {
@@ -133,7 +150,10 @@ export class RelayApi {
         signal: AbortSignal.timeout(this.deps.timeoutMs ?? 15_000),
       });
     } catch (e) {
-      throw new RelayError(0, `The relay could not be reached (${e instanceof Error ? e.name : 'network error'}).`);
+      throw new RelayError(
+        0,
+        `The relay could not be reached (${e instanceof Error ? e.name : 'network error'}).`,
+      );
     }
     const text = await res.text();
     let json: unknown = null;
@@ -143,9 +163,12 @@ export class RelayApi {
       json = null;
     }
     if (!res.ok) {
-      const msg = (json as { error?: { message?: string } | string; message?: string } | null) ?? null;
+      const msg =
+        (json as { error?: { message?: string } | string; message?: string } | null) ?? null;
       const detail =
-        typeof msg?.error === 'string' ? msg.error : (msg?.error?.message ?? msg?.message ?? `HTTP ${res.status}`);
+        typeof msg?.error === 'string'
+          ? msg.error
+          : (msg?.error?.message ?? msg?.message ?? `HTTP ${res.status}`);
       throw new RelayError(res.status, `Relay ${method} ${path} failed: ${detail}`);
     }
     return json;

@@ -41,7 +41,13 @@ export interface RelayStreamDeps {
  * exponential backoff between attempts, re-registration inside the loop on 401.
  */
 export class RelayStream {
-  private status: StreamStatus = { state: 'offline', connectedSince: null, lastEventAt: null, backlog: 0, lastError: null };
+  private status: StreamStatus = {
+    state: 'offline',
+    connectedSince: null,
+    lastEventAt: null,
+    backlog: 0,
+    lastError: null,
+  };
   private running = false;
   private socket: WebSocket | null = null;
   private wakeUp = new AbortController();
@@ -110,11 +116,16 @@ export class RelayStream {
 
   /** One connection's life. Resolves true if the relay welcomed us (resets the backoff). */
   private async connectOnce(): Promise<boolean> {
-    const token = this.mustReregister ? await this.deps.api.reregister() : await this.deps.api.installToken();
+    const token = this.mustReregister
+      ? await this.deps.api.reregister()
+      : await this.deps.api.installToken();
     this.mustReregister = false;
     const url = this.deps.api.baseUrl().replace(/^http/, 'ws') + '/v1/stream';
     if (!this.running) return false;
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Bearer ${token}` },
+      handshakeTimeout: 10_000,
+    });
     this.socket = ws;
     let welcomed = false;
     let heartbeatMs = this.deps.heartbeatMs ?? 15_000;
@@ -134,7 +145,10 @@ export class RelayStream {
           // The relay does not know this install (its store was reset, or the token was revoked).
           this.deps.log.warn('relay refused our install token; registering again');
           this.deps.api.reregister().then(
-            () => reject(new RelayError(401, 'The relay did not recognise this install; registered again.')),
+            () =>
+              reject(
+                new RelayError(401, 'The relay did not recognise this install; registered again.'),
+              ),
             (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))),
           );
         } else {
@@ -143,14 +157,19 @@ export class RelayStream {
       });
       ws.on('open', () => {
         send({ type: 'hello', cursor: storedCursor(this.deps.db), client: this.deps.client });
-        beat = setInterval(() => {
-          if (this.deps.clock.now() - lastHeard > heartbeatMs * 2.5) {
-            this.deps.log.warn('relay went silent; reconnecting', { silentMs: this.deps.clock.now() - lastHeard });
-            ws.terminate();
-            return;
-          }
-          send({ type: 'ping', t: this.deps.clock.now() });
-        }, Math.max(50, Math.floor(heartbeatMs / 2)));
+        beat = setInterval(
+          () => {
+            if (this.deps.clock.now() - lastHeard > heartbeatMs * 2.5) {
+              this.deps.log.warn('relay went silent; reconnecting', {
+                silentMs: this.deps.clock.now() - lastHeard,
+              });
+              ws.terminate();
+              return;
+            }
+            send({ type: 'ping', t: this.deps.clock.now() });
+          },
+          Math.max(50, Math.floor(heartbeatMs / 2)),
+        );
       });
       ws.on('pong', () => (lastHeard = this.deps.clock.now()));
       ws.on('message', (data) => {
@@ -167,7 +186,9 @@ export class RelayStream {
           if (frame.type === 'welcome') welcomed = true;
         } catch (e) {
           // Not committed, so not acked: close and let the relay deliver it again after backoff.
-          this.deps.log.error('committing a relay event failed; reconnecting', { error: describe(e) });
+          this.deps.log.error('committing a relay event failed; reconnecting', {
+            error: describe(e),
+          });
           ws.terminate();
         }
       });
@@ -181,13 +202,22 @@ export class RelayStream {
     });
   }
 
-  private onFrame(frame: ServerFrame, send: (f: ClientFrame) => void, setHeartbeat: (ms: number) => void): void {
+  private onFrame(
+    frame: ServerFrame,
+    send: (f: ClientFrame) => void,
+    setHeartbeat: (ms: number) => void,
+  ): void {
     const now = this.deps.clock.now();
     switch (frame.type) {
       case 'welcome': {
         setHeartbeat(frame.heartbeatMs);
         const offlineMs = this.lastConnectedAt === null ? null : now - this.lastConnectedAt;
-        this.setStatus({ state: 'connected', connectedSince: now, backlog: frame.backlog, lastError: null });
+        this.setStatus({
+          state: 'connected',
+          connectedSince: now,
+          backlog: frame.backlog,
+          lastError: null,
+        });
         this.lastConnectedAt = now;
         this.deps.onConnected?.(offlineMs);
         return;
@@ -206,7 +236,9 @@ export class RelayStream {
         return;
       }
       case 'gap':
-        this.deps.log.warn('relay reported a gap; running a full reconciliation', { dropped: frame.dropped });
+        this.deps.log.warn('relay reported a gap; running a full reconciliation', {
+          dropped: frame.dropped,
+        });
         this.deps.onGap?.();
         return;
       case 'error':

@@ -6,7 +6,10 @@ import type { SettingsStore } from '../ports';
  * Settings as one JSON file in the data folder (settings.json). Written to a temp file and renamed,
  * so a crash mid-write leaves the previous settings, never half a file.
  */
-export function createJsonSettingsStore(dataDir: string, fileName = 'settings.json'): SettingsStore {
+export function createJsonSettingsStore(
+  dataDir: string,
+  fileName = 'settings.json',
+): SettingsStore {
   const file = join(dataDir, fileName);
   return {
     read() {

@@ -14,7 +14,10 @@ export interface AccountRecord {
   token_checked_at: number | null;
 }
 
-export function upsertAccount(db: Db, a: { id: string; name: string; now: number; tokenExpiresAt: number | null }): void {
+export function upsertAccount(
+  db: Db,
+  a: { id: string; name: string; now: number; tokenExpiresAt: number | null },
+): void {
   db.prepare(
     `INSERT INTO accounts (id, name, connected_at, status, token_expires_at) VALUES (?, ?, ?, 'ok', ?)
      ON CONFLICT(id) DO UPDATE SET name = excluded.name, connected_at = excluded.connected_at, status = 'ok',
@@ -23,7 +26,9 @@ export function upsertAccount(db: Db, a: { id: string; name: string; now: number
 }
 
 export function getAccount(db: Db, id: string): AccountRecord | null {
-  return (db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRecord | undefined) ?? null;
+  return (
+    (db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRecord | undefined) ?? null
+  );
 }
 
 export function allAccounts(db: Db): AccountRecord[] {
@@ -31,7 +36,9 @@ export function allAccounts(db: Db): AccountRecord[] {
 }
 
 export function setAccountProblem(db: Db, id: string, problem: Problem | null): void {
-  db.prepare('UPDATE accounts SET status = ?, error_code = ?, error_message = ?, error_fix = ? WHERE id = ?').run(
+  db.prepare(
+    'UPDATE accounts SET status = ?, error_code = ?, error_message = ?, error_fix = ? WHERE id = ?',
+  ).run(
     problem ? 'needs_reconnect' : 'ok',
     problem?.code ?? null,
     problem?.message ?? null,
@@ -45,25 +52,26 @@ export function setTokenHealth(
   id: string,
   h: { expiresAt: number | null; dataAccessExpiresAt: number | null; checkedAt: number },
 ): void {
-  db.prepare('UPDATE accounts SET token_expires_at = ?, data_access_expires_at = ?, token_checked_at = ? WHERE id = ?').run(
-    h.expiresAt,
-    h.dataAccessExpiresAt,
-    h.checkedAt,
-    id,
-  );
+  db.prepare(
+    'UPDATE accounts SET token_expires_at = ?, data_access_expires_at = ?, token_checked_at = ? WHERE id = ?',
+  ).run(h.expiresAt, h.dataAccessExpiresAt, h.checkedAt, id);
 }
 
 export function deleteAccount(db: Db, id: string): void {
   db.transaction(() => {
     // Pages keep their rows so stored leads still show their page name; they leave the list.
-    db.prepare('UPDATE pages SET account_id = NULL, enabled = 0, subscribed_at = NULL, bound_at = NULL WHERE account_id = ?').run(id);
+    db.prepare(
+      'UPDATE pages SET account_id = NULL, enabled = 0, subscribed_at = NULL, bound_at = NULL WHERE account_id = ?',
+    ).run(id);
     db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
   })();
 }
 
 /** Days-before-expiry warning computed at read time, so it is always current. */
 export function toAccount(db: Db, a: AccountRecord, now: number, warnDays: number): Account {
-  const pageCount = (db.prepare('SELECT count(*) AS n FROM pages WHERE account_id = ?').get(a.id) as { n: number }).n;
+  const pageCount = (
+    db.prepare('SELECT count(*) AS n FROM pages WHERE account_id = ?').get(a.id) as { n: number }
+  ).n;
   return {
     id: a.id,
     name: a.name,
@@ -72,13 +80,17 @@ export function toAccount(db: Db, a: AccountRecord, now: number, warnDays: numbe
     tokenExpiresAt: a.token_expires_at,
     dataAccessExpiresAt: a.data_access_expires_at,
     warning: expiryWarning(a, now, warnDays),
-    error: a.error_code ? { code: a.error_code, message: a.error_message ?? '', fix: a.error_fix } : null,
+    error: a.error_code
+      ? { code: a.error_code, message: a.error_message ?? '', fix: a.error_fix }
+      : null,
     pageCount,
   };
 }
 
 export function expiryWarning(a: AccountRecord, now: number, warnDays: number): string | null {
-  const soonest = [a.token_expires_at, a.data_access_expires_at].filter((t): t is number => !!t).sort((x, y) => x - y)[0];
+  const soonest = [a.token_expires_at, a.data_access_expires_at]
+    .filter((t): t is number => !!t)
+    .sort((x, y) => x - y)[0];
   if (!soonest || soonest - now > warnDays * 86_400_000) return null;
   const days = Math.max(0, Math.ceil((soonest - now) / 86_400_000));
   const what = soonest === a.data_access_expires_at ? 'Facebook data access' : 'The Facebook login';
@@ -102,7 +114,14 @@ interface WhatsappRecord {
 
 export function upsertWhatsappNumber(
   db: Db,
-  n: { phoneNumberId: string; wabaId: string; display: string | null; verifiedName: string | null; now: number; boundAt: number | null },
+  n: {
+    phoneNumberId: string;
+    wabaId: string;
+    display: string | null;
+    verifiedName: string | null;
+    now: number;
+    boundAt: number | null;
+  },
 ): void {
   db.prepare(
     `INSERT INTO whatsapp_numbers (phone_number_id, waba_id, display_phone_number, verified_name, status, connected_at, bound_at)
@@ -115,7 +134,9 @@ export function upsertWhatsappNumber(
 }
 
 export function listWhatsappNumbers(db: Db): WhatsappNumber[] {
-  const rows = db.prepare('SELECT * FROM whatsapp_numbers ORDER BY connected_at').all() as WhatsappRecord[];
+  const rows = db
+    .prepare('SELECT * FROM whatsapp_numbers ORDER BY connected_at')
+    .all() as WhatsappRecord[];
   return rows.map((r) => ({
     phoneNumberId: r.phone_number_id,
     wabaId: r.waba_id,
@@ -124,10 +145,15 @@ export function listWhatsappNumbers(db: Db): WhatsappNumber[] {
     status: r.status,
     connectedAt: r.connected_at,
     bound: r.bound_at !== null,
-    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '', fix: r.error_fix } : null,
+    error: r.error_code
+      ? { code: r.error_code, message: r.error_message ?? '', fix: r.error_fix }
+      : null,
   }));
 }
 
 export function deleteWhatsappNumber(db: Db, phoneNumberId: string): boolean {
-  return db.prepare('DELETE FROM whatsapp_numbers WHERE phone_number_id = ?').run(phoneNumberId).changes === 1;
+  return (
+    db.prepare('DELETE FROM whatsapp_numbers WHERE phone_number_id = ?').run(phoneNumberId)
+      .changes === 1
+  );
 }

@@ -33,7 +33,10 @@ export async function backfillForm(
   const { db, clock, tuning } = ctx;
   const startedAt = clock.now();
   const nowSec = Math.floor(startedAt / 1000);
-  const since = form.cursor_time !== null ? form.cursor_time - tuning.overlapSec : nowSec - tuning.backfillDays * 86_400;
+  const since =
+    form.cursor_time !== null
+      ? form.cursor_time - tuning.overlapSec
+      : nowSec - tuning.backfillDays * 86_400;
   const incremental = form.cursor_time !== null;
   const questions = questionsOf(form);
   const upsert = prepareLeadUpsert(db);
@@ -51,16 +54,24 @@ export async function backfillForm(
   while (next) {
     if (ctx.stopping()) throw new Error('sync stopped: the app is closing');
     const url: string = next;
-    const page = await withGraphRetry(() => ctx.graph.request<Paged<GraphLead>>({ path: url, token }), ctx.retry);
+    const page = await withGraphRetry(
+      () => ctx.graph.request<Paged<GraphLead>>({ path: url, token }),
+      ctx.retry,
+    );
     const now = clock.now();
     const writeBatch = db.transaction((rows: GraphLead[]) => {
       for (const raw of rows) {
-        const lead = normaliseLead({ ...raw, form_id: raw.form_id ?? form.id }, questions, form.locale);
+        const lead = normaliseLead(
+          { ...raw, form_id: raw.form_id ?? form.id },
+          questions,
+          form.locale,
+        );
         const outcome = upsert(lead, form.page_id, now);
         if (outcome === 'new') newCount++;
         if (outcome === 'completed') completedIds.push(lead.id);
         // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
-        else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000)) freshIds.push(lead.id);
+        else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000))
+          freshIds.push(lead.id);
         maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
       }
     });
@@ -71,10 +82,16 @@ export async function backfillForm(
   }
   // Everything after `since` is now stored, so even an empty form moves its cursor there.
   setFormCursor(db, form.id, Math.max(maxCreatedSec, since), clock.now());
-  const rowsOf = (ids: string[]) => ids.slice(0, 50).map((id) => getLeadRow(db, id)).filter((r): r is LeadRow => r !== null);
+  const rowsOf = (ids: string[]) =>
+    ids
+      .slice(0, 50)
+      .map((id) => getLeadRow(db, id))
+      .filter((r): r is LeadRow => r !== null);
   return { written, fresh: rowsOf(freshIds), completed: rowsOf(completedIds), newCount };
 }
 
 function setFormCursor(db: Db, formId: string, cursor: number | null, now: number): void {
-  db.prepare('UPDATE forms SET cursor_time = coalesce(?, cursor_time), last_sync_at = ? WHERE id = ?').run(cursor, now, formId);
+  db.prepare(
+    'UPDATE forms SET cursor_time = coalesce(?, cursor_time), last_sync_at = ? WHERE id = ?',
+  ).run(cursor, now, formId);
 }

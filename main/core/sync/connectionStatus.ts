@@ -9,7 +9,12 @@ import type { SyncEngine } from './syncEngine';
  * degraded (stream up but a page/account needs attention, or a relay is missing while Facebook
  * works), connecting, or offline.
  */
-export function connectionStatus(deps: { db: Db; stream: RelayStream; sync: SyncEngine; relayUrl: string | null }): ConnectionStatus {
+export function connectionStatus(deps: {
+  db: Db;
+  stream: RelayStream;
+  sync: SyncEngine;
+  relayUrl: string | null;
+}): ConnectionStatus {
   const s = deps.stream.current;
   const counts = deps.db
     .prepare(
@@ -20,13 +25,17 @@ export function connectionStatus(deps: { db: Db; stream: RelayStream; sync: Sync
               (SELECT count(*) FROM pages WHERE enabled = 1 AND status = 'error') AS errors`,
     )
     .get() as { accounts: number; reconnect: number; errors: number };
-  let state: ConnectionStatus['state'] = s.state === 'connected' ? 'connected' : s.state === 'connecting' ? 'connecting' : 'offline';
+  let state: ConnectionStatus['state'] =
+    s.state === 'connected' ? 'connected' : s.state === 'connecting' ? 'connecting' : 'offline';
   let message: string | null = null;
   if (!deps.relayUrl) {
     state = counts.accounts > 0 ? 'degraded' : 'offline';
-    message = 'No relay is configured: leads arrive by periodic sync only. Set the relay URL in Settings.';
+    message =
+      'No relay is configured: leads arrive by periodic sync only. Set the relay URL in Settings.';
   } else if (s.state !== 'connected') {
-    message = s.lastError ? `Not connected to the relay: ${s.lastError}` : 'Connecting to the relay…';
+    message = s.lastError
+      ? `Not connected to the relay: ${s.lastError}`
+      : 'Connecting to the relay…';
   }
   if (counts.reconnect > 0) {
     if (state === 'connected') state = 'degraded';

@@ -61,21 +61,45 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   const tokens = cachedTokenStore(deps.tokens);
   const settings = () => deps.settings.get();
   const relayUrl = () => settings().general.relayUrl ?? deps.config.relayUrl;
-  const gate = new RateGate({ clock, maxPauseMs: tuning.rateLimitMaxPauseMs, defaultPauseMs: tuning.rateLimitDefaultPauseMs });
-  const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion, onUsage: gate.onUsage });
+  const gate = new RateGate({
+    clock,
+    maxPauseMs: tuning.rateLimitMaxPauseMs,
+    defaultPauseMs: tuning.rateLimitDefaultPauseMs,
+  });
+  const graph = new GraphClient({
+    baseUrl: deps.config.graphApiUrl,
+    version: deps.config.graphVersion,
+    onUsage: gate.onUsage,
+  });
   let stopping = false;
   const stopSignal = new AbortController();
   // Work started in the background (a page's first backfill, token checks) is awaited by stop(),
   // so nothing writes to the database after it closes.
   const inflight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>): void => {
-    const settled = p.catch((e: unknown) => log.warn('background task failed', { error: e instanceof Error ? e.message : String(e) }));
+    const settled = p.catch((e: unknown) =>
+      log.warn('background task failed', { error: e instanceof Error ? e.message : String(e) }),
+    );
     inflight.add(settled);
     void settled.finally(() => inflight.delete(settled));
   };
   const ctx: SyncContext = {
-    db, graph, tokens, gate, events, notifier: deps.notifier, settings, clock, log, tuning,
-    retry: { gate, backoff: tuning.syncBackoff, maxAttempts: tuning.syncMaxAttempts, signal: stopSignal.signal },
+    db,
+    graph,
+    tokens,
+    gate,
+    events,
+    notifier: deps.notifier,
+    settings,
+    clock,
+    log,
+    tuning,
+    retry: {
+      gate,
+      backoff: tuning.syncBackoff,
+      maxAttempts: tuning.syncMaxAttempts,
+      signal: stopSignal.signal,
+    },
     appId: deps.config.metaAppId,
     stopping: () => stopping,
   };
@@ -86,7 +110,10 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   };
 
   const relay = new RelayApi({
-    db, tokens, relayUrl, client: deps.clientVersion,
+    db,
+    tokens,
+    relayUrl,
+    client: deps.clientVersion,
     // A new install id has no bindings: forget ours so the next welcome binds everything again.
     onReregistered: () => {
       db.prepare('UPDATE pages SET bound_at = NULL').run();
@@ -94,19 +121,36 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
     },
   });
   const worker = new LeadFetchWorker({
-    db, graph, tokens, gate, events, notifier: deps.notifier, settings, clock, log,
-    backoff: tuning.fetchBackoff, concurrency: 8,
+    db,
+    graph,
+    tokens,
+    gate,
+    events,
+    notifier: deps.notifier,
+    settings,
+    clock,
+    log,
+    backoff: tuning.fetchBackoff,
+    concurrency: 8,
     onReauth: (pageId, problem) => onReauth({ pageId }, problem),
   });
   const sync = new SyncEngine({ ctx, relay, onReauth });
   const pageAccess: PageAccessDeps = {
-    ctx, relay, onReauth,
+    ctx,
+    relay,
+    onReauth,
     startSync: (pageId) => track(sync.syncPage(pageId).then(() => worker.wake())),
     emitChanged: () => emitAccountsAndPages(reconnectDeps),
   };
   const stream = new RelayStream({
-    db, api: relay, registry: deps.registry, log, clock, client: deps.clientVersion,
-    backoff: tuning.relayBackoff, heartbeatMs: tuning.relayHeartbeatMs,
+    db,
+    api: relay,
+    registry: deps.registry,
+    log,
+    clock,
+    client: deps.clientVersion,
+    backoff: tuning.relayBackoff,
+    heartbeatMs: tuning.relayHeartbeatMs,
     onStatus: () => emitStatus(),
     onGap: () => track(sync.reconcile()),
     onConnected: (offlineMs) => {
@@ -117,7 +161,10 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
     },
   });
 
-  deps.registry.register('page', leadgenHandler({ events, now: () => clock.now(), wakeWorker: () => worker.wake() }));
+  deps.registry.register(
+    'page',
+    leadgenHandler({ events, now: () => clock.now(), wakeWorker: () => worker.wake() }),
+  );
   deps.registry.register('permissions', permissionsHandler(reconnectDeps));
 
   const status = () => connectionStatus({ db, stream, sync, relayUrl: relayUrl() });
@@ -139,13 +186,25 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   });
 
   const login = new FacebookLogin({
-    relay, openExternal: deps.openExternal, appId: deps.config.metaAppId, graphVersion: deps.config.graphVersion,
+    relay,
+    openExternal: deps.openExternal,
+    appId: deps.config.metaAppId,
+    graphVersion: deps.config.graphVersion,
     dialogUrl: deps.config.dialogUrl ?? process.env.META_DIALOG_URL ?? 'https://www.facebook.com',
-    pollMs: tuning.oauthPollMs, timeoutMs: tuning.oauthTimeoutMs, now: () => clock.now(),
+    pollMs: tuning.oauthPollMs,
+    timeoutMs: tuning.oauthTimeoutMs,
+    now: () => clock.now(),
   });
 
   const handlers = createLeadSyncHandlers({
-    ctx, relay, login, sync, worker, pageAccess, status, track,
+    ctx,
+    relay,
+    login,
+    sync,
+    worker,
+    pageAccess,
+    status,
+    track,
     settings: deps.settings,
     reconnectDeps,
     enablePage: (id) => enablePage(pageAccess, id),
@@ -155,7 +214,12 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   });
 
   return {
-    handlers, relay, stream, worker, sync, gate,
+    handlers,
+    relay,
+    stream,
+    worker,
+    sync,
+    gate,
     start() {
       // A sync cut short by a crash or kill left its page marked 'syncing'; the next cycle redoes it.
       db.prepare(`UPDATE pages SET status = 'ok' WHERE status = 'syncing'`).run();

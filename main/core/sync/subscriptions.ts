@@ -14,9 +14,16 @@ export const pageSubscribedFields = [
   'message_reactions',
 ];
 
-export async function subscribePage(ctx: SyncContext, pageId: string, token: string): Promise<void> {
+export async function subscribePage(
+  ctx: SyncContext,
+  pageId: string,
+  token: string,
+): Promise<void> {
   await withGraphRetry(
-    () => ctx.graph.post(`${pageId}/subscribed_apps`, token, undefined, { subscribed_fields: pageSubscribedFields.join(',') }),
+    () =>
+      ctx.graph.post(`${pageId}/subscribed_apps`, token, undefined, {
+        subscribed_fields: pageSubscribedFields.join(','),
+      }),
     ctx.retry,
   );
 }
@@ -47,13 +54,19 @@ export async function recheckSubscriptions(ctx: SyncContext): Promise<string[]> 
       const missing = pageSubscribedFields.filter((f) => !ours?.subscribed_fields?.includes(f));
       const now = ctx.clock.now();
       if (missing.length > 0) {
-        ctx.log.warn('page subscription incomplete; subscribing again', { pageId: page.id, missing });
+        ctx.log.warn('page subscription incomplete; subscribing again', {
+          pageId: page.id,
+          missing,
+        });
         await subscribePage(ctx, page.id, token);
         fixed.push(page.id);
       }
       updatePage(ctx.db, page.id, { subscription_checked_at: now, subscribed_at: now });
     } catch (e) {
-      ctx.log.warn('subscription check failed', { pageId: page.id, error: e instanceof Error ? e.message : String(e) });
+      ctx.log.warn('subscription check failed', {
+        pageId: page.id,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
   return fixed;

@@ -35,9 +35,9 @@ export class SyncEngine {
   syncPage(pageId: string): Promise<PageSyncResult> {
     const existing = this.running.get(pageId);
     if (existing) return existing;
-    const run = syncPage(this.deps.ctx, pageId, (id, problem) => this.deps.onReauth({ pageId: id }, problem)).finally(() =>
-      this.running.delete(pageId),
-    );
+    const run = syncPage(this.deps.ctx, pageId, (id, problem) =>
+      this.deps.onReauth({ pageId: id }, problem),
+    ).finally(() => this.running.delete(pageId));
     this.running.set(pageId, run);
     return run;
   }
@@ -87,13 +87,18 @@ export class SyncEngine {
   private async runCycle(): Promise<SyncResult> {
     const { ctx } = this.deps;
     await checkTokenHealth(ctx, this.deps.relay, (accountId) =>
-      this.deps.onReauth({ accountId }, {
-        code: 'token_invalid',
-        message: 'Facebook says this login is no longer valid.',
-        fix: 'Open Settings → Accounts and click Reconnect Facebook.',
-      }),
+      this.deps.onReauth(
+        { accountId },
+        {
+          code: 'token_invalid',
+          message: 'Facebook says this login is no longer valid.',
+          fix: 'Open Settings → Accounts and click Reconnect Facebook.',
+        },
+      ),
     ).catch((e: unknown) => ctx.log.warn('token health failed', { error: String(e) }));
-    await recheckSubscriptions(ctx).catch((e: unknown) => ctx.log.warn('subscription check failed', { error: String(e) }));
+    await recheckSubscriptions(ctx).catch((e: unknown) =>
+      ctx.log.warn('subscription check failed', { error: String(e) }),
+    );
     const result = await this.syncAll();
     kvSet(ctx.db, kvKeys.lastReconcileAt, String(ctx.clock.now()));
     return result;

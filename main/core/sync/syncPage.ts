@@ -5,7 +5,13 @@ import { keychainAccounts } from '../keychain/accounts';
 import { formFields, saveGraphForm, type GraphForm } from '../leads/forms';
 import { notifyNewLead } from '../leads/notifyLead';
 import type { Paged } from '../graph/client';
-import { formsOfPage, getPage, listPageSummaries, setPageProblem, updatePage } from '../store/pages';
+import {
+  formsOfPage,
+  getPage,
+  listPageSummaries,
+  setPageProblem,
+  updatePage,
+} from '../store/pages';
 import { backfillForm } from './backfillForm';
 import type { SyncContext } from './context';
 import { withGraphRetry } from './graphRetry';
@@ -24,14 +30,36 @@ export async function syncPage(
   const { db, events, clock } = ctx;
   const page = getPage(db, pageId);
   if (!page || !page.enabled) {
-    return { pageId, forms: 0, leads: 0, error: { code: 'not_enabled', message: 'This Page is not enabled in Lead Inbox.', fix: 'Enable it under Settings → Pages.' } };
+    return {
+      pageId,
+      forms: 0,
+      leads: 0,
+      error: {
+        code: 'not_enabled',
+        message: 'This Page is not enabled in Lead Inbox.',
+        fix: 'Enable it under Settings → Pages.',
+      },
+    };
   }
   if (page.status === 'needs_reconnect') {
-    return { pageId, forms: 0, leads: 0, error: { code: page.error_code ?? 'needs_reconnect', message: page.error_message ?? 'Reconnect needed.', fix: page.error_fix } };
+    return {
+      pageId,
+      forms: 0,
+      leads: 0,
+      error: {
+        code: page.error_code ?? 'needs_reconnect',
+        message: page.error_message ?? 'Reconnect needed.',
+        fix: page.error_fix,
+      },
+    };
   }
   const token = await ctx.tokens.get(keychainAccounts.page(pageId));
   if (!token) {
-    const problem = { code: 'no_token', message: 'Lead Inbox has no access token for this Page.', fix: 'Open Settings → Accounts and click Reconnect Facebook.' };
+    const problem = {
+      code: 'no_token',
+      message: 'Lead Inbox has no access token for this Page.',
+      fix: 'Open Settings → Accounts and click Reconnect Facebook.',
+    };
     onReauth(pageId, problem);
     return { pageId, forms: 0, leads: 0, error: problem };
   }
@@ -42,10 +70,16 @@ export async function syncPage(
   let formCount = 0;
   let firstError: Problem | null = null;
   try {
-    let next: string | undefined = ctx.graph.url(`${pageId}/leadgen_forms`, { fields: formFields, limit: 100 });
+    let next: string | undefined = ctx.graph.url(`${pageId}/leadgen_forms`, {
+      fields: formFields,
+      limit: 100,
+    });
     while (next) {
       const url: string = next;
-      const res = await withGraphRetry(() => ctx.graph.request<Paged<GraphForm>>({ path: url, token }), ctx.retry);
+      const res = await withGraphRetry(
+        () => ctx.graph.request<Paged<GraphForm>>({ path: url, token }),
+        ctx.retry,
+      );
       db.transaction(() => (res.data ?? []).forEach((f) => saveGraphForm(db, f, pageId)))();
       next = res.paging?.next;
     }
@@ -55,12 +89,19 @@ export async function syncPage(
       try {
         const base = leads;
         const r = await backfillForm(ctx, form, token, (n) =>
-          events.emit('sync.progress', { pageId, phase: 'leads', formId: form.id, leads: base + n, error: null }),
+          events.emit('sync.progress', {
+            pageId,
+            phase: 'leads',
+            formId: form.id,
+            leads: base + n,
+            error: null,
+          }),
         );
         leads += r.written;
         for (const lead of r.fresh) events.emit('lead.received', { lead });
         for (const lead of r.completed) events.emit('lead.updated', { lead });
-        for (const lead of [...r.fresh, ...r.completed]) notifyNewLead(lead, { ...ctx, now: () => clock.now() });
+        for (const lead of [...r.fresh, ...r.completed])
+          notifyNewLead(lead, { ...ctx, now: () => clock.now() });
       } catch (e) {
         // Lead access is per form/business: report it, carry on with the other forms.
         if (!(e instanceof GraphError) || !isLeadAccessError(e)) throw e;
@@ -68,7 +109,10 @@ export async function syncPage(
       }
     }
     const now = clock.now();
-    updatePage(db, pageId, { last_sync_at: now, next_sync_at: now + ctx.settings().sync.reconciliationMinutes * 60_000 });
+    updatePage(db, pageId, {
+      last_sync_at: now,
+      next_sync_at: now + ctx.settings().sync.reconciliationMinutes * 60_000,
+    });
     setPageProblem(db, pageId, firstError ? 'error' : 'ok', firstError);
   } catch (e) {
     const problem = problemFromGraphError(e, page.name);
@@ -78,11 +122,18 @@ export async function syncPage(
       subcode: e instanceof GraphError ? e.subcode : null,
       error: e instanceof Error ? e.message : String(e),
     });
-    if (e instanceof GraphError && e.action === 'reauth' && !isLeadAccessError(e)) onReauth(pageId, problem);
+    if (e instanceof GraphError && e.action === 'reauth' && !isLeadAccessError(e))
+      onReauth(pageId, problem);
     else setPageProblem(db, pageId, 'error', problem);
     firstError = problem;
   }
-  events.emit('sync.progress', { pageId, phase: firstError ? 'error' : 'done', formId: null, leads, error: firstError });
+  events.emit('sync.progress', {
+    pageId,
+    phase: firstError ? 'error' : 'done',
+    formId: null,
+    leads,
+    error: firstError,
+  });
   events.emit('pages.changed', { pages: listPageSummaries(db) });
   return { pageId, forms: formCount, leads, error: firstError };
 }

@@ -19,7 +19,12 @@ export async function checkTokenHealth(
   const now = ctx.clock.now();
   for (const account of allAccounts(ctx.db)) {
     if (account.status === 'needs_reconnect') continue;
-    if (!force && account.token_checked_at && now - account.token_checked_at < ctx.tuning.tokenCheckEveryMs) continue;
+    if (
+      !force &&
+      account.token_checked_at &&
+      now - account.token_checked_at < ctx.tuning.tokenCheckEveryMs
+    )
+      continue;
     const token = await ctx.tokens.get(keychainAccounts.user(account.id));
     if (!token) continue;
     try {
@@ -35,7 +40,10 @@ export async function checkTokenHealth(
       }
       warnOncePerDay(ctx, account.id, now);
     } catch (e) {
-      ctx.log.warn('token health check failed', { accountId: account.id, error: e instanceof Error ? e.message : String(e) });
+      ctx.log.warn('token health check failed', {
+        accountId: account.id,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 }
@@ -49,7 +57,12 @@ function warnOncePerDay(ctx: SyncContext, accountId: string, now: number): void 
   const today = new Date(now).toISOString().slice(0, 10);
   if (kvGet(ctx.db, key) === today) return;
   kvSet(ctx.db, key, today);
-  const n = { tag: `token/${accountId}`, title: 'Facebook access ends soon', body: warning, route: 'settings/accounts' };
+  const n = {
+    tag: `token/${accountId}`,
+    title: 'Facebook access ends soon',
+    body: warning,
+    route: 'settings/accounts',
+  };
   ctx.notifier.notify(n);
   ctx.events.emit('notification.requested', n);
 }
