@@ -42,15 +42,34 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
 
   const sim: Simulator = await onPort(Number(env.SIM_PORT || 8788), (port) =>
-    createSimulator({ port, appId, appSecret, seed: Number(env.SIM_SEED || 1), oauthAutoApprove: true }),
+    createSimulator({
+      port,
+      appId,
+      appSecret,
+      seed: Number(env.SIM_SEED || 1),
+      oauthAutoApprove: true,
+    }),
   );
   const relay: Relay = await onPort(Number(env.RELAY_PORT || 8787), (port) =>
-    createRelay({ port, dataDir: join(dataDir, 'relay'), appId, appSecret, verifyToken: randomBytes(12).toString('hex'), graphApiUrl: sim.url, log: silentLogger }),
+    createRelay({
+      port,
+      dataDir: join(dataDir, 'relay'),
+      appId,
+      appSecret,
+      verifyToken: randomBytes(12).toString('hex'),
+      graphApiUrl: sim.url,
+      log: silentLogger,
+    }),
   );
-  sim.control.configureWebhooks({ url: `${relay.url}/webhooks/meta`, deauthorizeUrl: `${relay.url}/webhooks/meta/deauthorize` });
+  sim.control.configureWebhooks({
+    url: `${relay.url}/webhooks/meta`,
+    deauthorizeUrl: `${relay.url}/webhooks/meta/deauthorize`,
+  });
   const scenario = sim.control.loadScenario({ name: 'demo' });
 
-  console.log(`Meta simulator  ${sim.url}  (${scenario.pages.length} pages, ${scenario.leads} leads, ${scenario.conversations} conversations, WhatsApp ${scenario.whatsapp ? 'on' : 'off'})`);
+  console.log(
+    `Meta simulator  ${sim.url}  (${scenario.pages.length} pages, ${scenario.leads} leads, ${scenario.conversations} conversations, WhatsApp ${scenario.whatsapp ? 'on' : 'off'})`,
+  );
   console.log(`Relay           ${relay.url}`);
 
   const appEnv = {
@@ -65,11 +84,21 @@ async function main(): Promise<void> {
   let app: ChildProcess;
   if (electron.path) {
     console.log('Click "Connect Facebook" in the app: the simulated login approves by itself.');
-    app = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start'], { cwd: root, env: appEnv, stdio: 'inherit' });
+    app = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start'], {
+      cwd: root,
+      env: appEnv,
+      stdio: 'inherit',
+    });
   } else {
-    console.log('Electron is unavailable on this machine (its binary was not downloaded), so the app opens in your browser instead.');
+    console.log(
+      'Electron is unavailable on this machine (its binary was not downloaded), so the app opens in your browser instead.',
+    );
     // main/host/cli.ts builds the renderer if needed, starts the Node host and prints its URL.
-    app = spawn(process.execPath, ['--import', 'tsx', join(root, 'main/host/cli.ts')], { cwd: root, env: appEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+    app = spawn(process.execPath, ['--import', 'tsx', join(root, 'main/host/cli.ts')], {
+      cwd: root,
+      env: appEnv,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     watchHost(app, sim, scenario);
   }
 
@@ -94,7 +123,11 @@ async function main(): Promise<void> {
  * Connect button would) and a login URL it asks the owner's browser to open (complete it here,
  * so the demo also runs where no browser can open).
  */
-function watchHost(app: ChildProcess, sim: Simulator, scenario: ReturnType<Simulator['control']['loadScenario']>): void {
+function watchHost(
+  app: ChildProcess,
+  sim: Simulator,
+  scenario: ReturnType<Simulator['control']['loadScenario']>,
+): void {
   let buffer = '';
   app.stdout!.setEncoding('utf8');
   app.stdout!.on('data', (chunk: string) => {
@@ -108,7 +141,11 @@ function watchHost(app: ChildProcess, sim: Simulator, scenario: ReturnType<Simul
       if (running && env.DEMO_AUTOCONNECT !== '0') {
         connectThroughHost(running[1]!, scenario)
           .then((msg) => console.log(msg))
-          .catch((e: unknown) => console.error(`demo: could not connect automatically (${e instanceof Error ? e.message : String(e)}); use Connect in the app`));
+          .catch((e: unknown) =>
+            console.error(
+              `demo: could not connect automatically (${e instanceof Error ? e.message : String(e)}); use Connect in the app`,
+            ),
+          );
       }
       const login = /Open this address to continue: (\S+)/.exec(line);
       if (login) void completeLogin(login[1]!, sim.url);
@@ -131,7 +168,10 @@ function tick(sim: Simulator, scenario: ReturnType<Simulator['control']['loadSce
       c.inboundMessage({ pageId: page.id, platform });
       console.log(`+ ${platform} message to ${page.name}`);
     } else {
-      c.whatsappInbound({ phoneNumberId: scenario.whatsapp.phoneNumberId, type: n % 8 === 3 ? 'image' : 'text' });
+      c.whatsappInbound({
+        phoneNumberId: scenario.whatsapp.phoneNumberId,
+        type: n % 8 === 3 ? 'image' : 'text',
+      });
       console.log('+ WhatsApp message');
     }
   } catch (e) {

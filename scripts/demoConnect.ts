@@ -24,7 +24,10 @@ export async function connectThroughHost(appUrl: string, assets: DemoAssets): Pr
     ws.once('error', reject);
   });
   let nextId = 1;
-  const pending = new Map<number, (r: { ok: boolean; value?: unknown; error?: { message: string } }) => void>();
+  const pending = new Map<
+    number,
+    (r: { ok: boolean; value?: unknown; error?: { message: string } }) => void
+  >();
   ws.on('message', (data) => {
     const frame = JSON.parse(data.toString()) as HostServerFrame;
     if ('id' in frame) pending.get(frame.id)?.(frame.result as never);
@@ -32,7 +35,11 @@ export async function connectThroughHost(appUrl: string, assets: DemoAssets): Pr
   const call = <T>(method: string, input: unknown = {}): Promise<T> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, (r) => (r.ok ? resolve(r.value as T) : reject(new Error(`${method}: ${r.error?.message ?? 'failed'}`))));
+      pending.set(id, (r) =>
+        r.ok
+          ? resolve(r.value as T)
+          : reject(new Error(`${method}: ${r.error?.message ?? 'failed'}`)),
+      );
       ws.send(JSON.stringify({ id, method, input } satisfies HostClientFrame));
     });
   try {
@@ -42,7 +49,11 @@ export async function connectThroughHost(appUrl: string, assets: DemoAssets): Pr
     for (const p of pages) await call('pages.setEnabled', { pageId: p.id, enabled: true });
     let wa = '';
     if (assets.whatsapp) {
-      await call('whatsapp.connect', { wabaId: assets.whatsapp.wabaId, phoneNumberId: assets.whatsapp.phoneNumberId, token: assets.whatsapp.systemUserToken });
+      await call('whatsapp.connect', {
+        wabaId: assets.whatsapp.wabaId,
+        phoneNumberId: assets.whatsapp.phoneNumberId,
+        token: assets.whatsapp.systemUserToken,
+      });
       wa = ' and the WhatsApp number';
     }
     return `Connected through the simulated login: ${pages.length} pages${wa} enabled.`;

@@ -12,7 +12,8 @@ import { createSimulator, type Simulator } from '../sim/server';
 import { median } from './baselines';
 import { percentile, type BenchContext, type Benchmark, type Figure } from './types';
 
-const fields = 'id,created_time,field_data,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,form_id,is_organic,platform';
+const fields =
+  'id,created_time,field_data,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,form_id,is_organic,platform';
 
 interface PassResult {
   leads: number;
@@ -46,7 +47,13 @@ const { parentPort, workerData } = require('node:worker_threads');
 })().catch((e) => parentPort.postMessage({ error: String(e) }));
 `;
 
-function pass(baseUrl: string, formId: string, token: string, limit: number, fieldList = fields): Promise<PassResult> {
+function pass(
+  baseUrl: string,
+  formId: string,
+  token: string,
+  limit: number,
+  fieldList = fields,
+): Promise<PassResult> {
   const firstUrl = `${baseUrl}/v25.0/${formId}/leads?fields=${encodeURIComponent(fieldList)}&limit=${limit}`;
   return new Promise((resolve, reject) => {
     const worker = new Worker(clientCode, { eval: true, workerData: { firstUrl, token } });
@@ -60,26 +67,40 @@ function pass(baseUrl: string, formId: string, token: string, limit: number, fie
 }
 
 /** Records each page body the simulator served, keyed by path+query without access_token. */
-async function capture(sim: Simulator, formId: string, token: string, limit: number): Promise<Map<string, string>> {
+async function capture(
+  sim: Simulator,
+  formId: string,
+  token: string,
+  limit: number,
+): Promise<Map<string, string>> {
   const pages = new Map<string, string>();
-  let url: string | undefined = `${sim.url}/v25.0/${formId}/leads?fields=${encodeURIComponent(fields)}&limit=${limit}`;
+  let url: string | undefined =
+    `${sim.url}/v25.0/${formId}/leads?fields=${encodeURIComponent(fields)}&limit=${limit}`;
   while (url) {
     const u: URL = new URL(url);
     u.searchParams.delete('access_token');
-    const body: string = await (await fetch(u, { headers: { authorization: `Bearer ${token}` } })).text();
+    const body: string = await (
+      await fetch(u, { headers: { authorization: `Bearer ${token}` } })
+    ).text();
     pages.set(u.pathname + u.search, body);
     url = (JSON.parse(body) as { paging?: { next?: string } }).paging?.next;
   }
   return pages;
 }
 
-async function bareServer(pages: Map<string, string>, simUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+async function bareServer(
+  pages: Map<string, string>,
+  simUrl: string,
+): Promise<{ url: string; close(): Promise<void> }> {
   let origin = '';
   let rewritten: Map<string, string> | null = null;
   const server = http.createServer((req, res) => {
     rewritten ??= new Map([...pages].map(([k, v]) => [k, v.split(simUrl).join(origin)]));
     const body = rewritten.get(req.url ?? '') ?? '{"data":[]}';
-    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'content-length': String(Buffer.byteLength(body)) });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=UTF-8',
+      'content-length': String(Buffer.byteLength(body)),
+    });
     res.end(body);
   });
   server.keepAliveTimeout = 30_000;
@@ -103,10 +124,27 @@ const bench: Benchmark = {
     const figures: Figure[] = [];
     try {
       const t0 = performance.now();
-      const s = sim.control.loadScenario({ name: 'custom', pages: 1, formsPerPage: 1, leads: total, conversations: 0, whatsapp: false, dataset: false });
+      const s = sim.control.loadScenario({
+        name: 'custom',
+        pages: 1,
+        formsPerPage: 1,
+        leads: total,
+        conversations: 0,
+        whatsapp: false,
+        dataset: false,
+      });
       const genMs = performance.now() - t0;
       ctx.log(`generated ${total} leads in ${genMs.toFixed(0)} ms`);
-      figures.push({ name: 'sim.scenario_generate', value: Math.round(total / (genMs / 1000)), unit: 'leads/s', limit: null, limit_name: null, runs: 1, p50: null, p99: null });
+      figures.push({
+        name: 'sim.scenario_generate',
+        value: Math.round(total / (genMs / 1000)),
+        unit: 'leads/s',
+        limit: null,
+        limit_name: null,
+        runs: 1,
+        p50: null,
+        p99: null,
+      });
       const page = s.pages[0]!;
       const formId = page.forms[0]!;
       // Cold: the first read of each lead (answers generated, JSON built). Each run asks for the
@@ -132,7 +170,8 @@ const bench: Benchmark = {
             // Interleave so both see the same machine load (2 shared cores).
             const a = await pass(sim.url, formId, page.accessToken, limit);
             const b = await pass(bare.url, formId, page.accessToken, limit);
-            if (a.leads !== total || b.leads !== total) throw new Error(`paged ${a.leads}/${b.leads} of ${total}`);
+            if (a.leads !== total || b.leads !== total)
+              throw new Error(`paged ${a.leads}/${b.leads} of ${total}`);
             simRates.push(a.leads / (a.ms / 1000));
             bareRates.push(b.leads / (b.ms / 1000));
             lat.push(...a.requestMs);
@@ -141,7 +180,9 @@ const bench: Benchmark = {
           await bare.close();
         }
         if (limit === 500) warmBare500 = median(bareRates);
-        ctx.log(`limit ${limit}: sim ${median(simRates).toFixed(0)} leads/s, bare ${median(bareRates).toFixed(0)} leads/s`);
+        ctx.log(
+          `limit ${limit}: sim ${median(simRates).toFixed(0)} leads/s, bare ${median(bareRates).toFixed(0)} leads/s`,
+        );
         figures.push({
           name: `sim.leads_paging_limit${limit}`,
           value: Math.round(median(simRates)),

@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const code = (json: Record<string, unknown>) => json.error as { code: number; error_subcode?: number; type: string };
+const code = (json: Record<string, unknown>) =>
+  json.error as { code: number; error_subcode?: number; type: string };
 
 describe('token model', () => {
   it("a page token cannot read another page, its forms or its leads (100/33, same as 'does not exist')", async () => {
@@ -30,23 +31,36 @@ describe('token model', () => {
     [458, 'app removed'],
     [460, 'password changed'],
     [467, 'logged out'],
-  ])('revoking a user token with %i (%s) also breaks the page tokens derived from it', async (subcode) => {
-    const user = sim.control.createUser();
-    const page = sim.control.createPage({ userId: user.id });
-    sim.control.revokeToken({ userId: user.id, subcode });
-    const res = await graph(sim, 'GET', page.id, page.accessToken);
-    expect(code(res.json)).toMatchObject({ code: 190, error_subcode: subcode, type: 'OAuthException' });
-    expect(res.headers.get('www-authenticate')).toContain('invalid_token');
-  });
+  ])(
+    'revoking a user token with %i (%s) also breaks the page tokens derived from it',
+    async (subcode) => {
+      const user = sim.control.createUser();
+      const page = sim.control.createPage({ userId: user.id });
+      sim.control.revokeToken({ userId: user.id, subcode });
+      const res = await graph(sim, 'GET', page.id, page.accessToken);
+      expect(code(res.json)).toMatchObject({
+        code: 190,
+        error_subcode: subcode,
+        type: 'OAuthException',
+      });
+      expect(res.headers.get('www-authenticate')).toContain('invalid_token');
+    },
+  );
 
   it('losing the page role gives 190/492; an expired token 190/463; garbage 190', async () => {
     const user = sim.control.createUser();
     const page = sim.control.createPage({ userId: user.id });
     sim.control.removePageRole(user.id, page.id);
-    expect(code((await graph(sim, 'GET', page.id, page.accessToken)).json)).toMatchObject({ code: 190, error_subcode: 492 });
+    expect(code((await graph(sim, 'GET', page.id, page.accessToken)).json)).toMatchObject({
+      code: 190,
+      error_subcode: 492,
+    });
     const short = sim.control.userToken(user.id, { longLived: false });
     sim.control.advanceTime(2 * 3600_000);
-    expect(code((await graph(sim, 'GET', 'me', short)).json)).toMatchObject({ code: 190, error_subcode: 463 });
+    expect(code((await graph(sim, 'GET', 'me', short)).json)).toMatchObject({
+      code: 190,
+      error_subcode: 463,
+    });
     expect(code((await graph(sim, 'GET', 'me', 'EAAgarbage')).json)).toMatchObject({ code: 190 });
   });
 
@@ -62,7 +76,12 @@ describe('token model', () => {
 
   it('subscribed_apps needs a page token (210)', async () => {
     const page = sim.control.createPage();
-    const res = await graph(sim, 'POST', `${page.id}/subscribed_apps?subscribed_fields=leadgen`, sim.control.userToken());
+    const res = await graph(
+      sim,
+      'POST',
+      `${page.id}/subscribed_apps?subscribed_fields=leadgen`,
+      sim.control.userToken(),
+    );
     expect(code(res.json).code).toBe(210);
   });
 });

@@ -72,7 +72,13 @@ export function canSeeDataset(state: SimState, token: SimToken, datasetId: strin
 }
 
 /** Throws the "does not exist / cannot be loaded" error unless the token may read this page's objects. */
-export function requirePage(state: SimState, token: SimToken, pageId: string | null, id: string, method = 'get'): void {
+export function requirePage(
+  state: SimState,
+  token: SimToken,
+  pageId: string | null,
+  id: string,
+  method = 'get',
+): void {
   if (!pageId || !canSeePage(state, token, pageId)) throw fail.noObject(id, method);
 }
 
@@ -90,7 +96,20 @@ export function requireLeadAccess(token: SimToken): void {
 export function metaDate(unixS: number): string {
   const d = new Date(unixS * 1000);
   const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const months = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+  ];
   const p = (n: number) => String(n).padStart(2, '0');
   return `${days[d.getUTCDay()]}, ${p(d.getUTCDate())}-${months[d.getUTCMonth()]}-${p(d.getUTCFullYear() % 100)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC`;
 }

@@ -18,8 +18,14 @@ describe('batch and multi-id', () => {
   it('answers each operation with {code, body: JSON string}; one failing op does not fail the rest', async () => {
     const other = sim.control.createPage({ userId: sim.control.createUser({ name: 'Other' }).id });
     sim.control.injectFault({ match: { path: leads[1]! }, error: { code: 2 } });
-    const batch = [...leads.map((id) => ({ method: 'GET', relative_url: `${id}?fields=id,field_data` })), { method: 'GET', relative_url: other.id }];
-    const res = await graph(sim, 'POST', '', page.accessToken, { batch: JSON.stringify(batch), include_headers: 'false' });
+    const batch = [
+      ...leads.map((id) => ({ method: 'GET', relative_url: `${id}?fields=id,field_data` })),
+      { method: 'GET', relative_url: other.id },
+    ];
+    const res = await graph(sim, 'POST', '', page.accessToken, {
+      batch: JSON.stringify(batch),
+      include_headers: 'false',
+    });
     const items = res.json as unknown as { code: number; body: string; headers?: unknown }[];
     expect(items.map((i) => i.code)).toEqual([200, 500, 200, 400]);
     expect(items[0]).not.toHaveProperty('headers');
@@ -35,8 +41,16 @@ describe('batch and multi-id', () => {
   });
 
   it('?ids= returns an object keyed by id', async () => {
-    const res = await graph(sim, 'GET', `?ids=${leads.join(',')}&fields=id,created_time`, page.accessToken);
+    const res = await graph(
+      sim,
+      'GET',
+      `?ids=${leads.join(',')}&fields=id,created_time`,
+      page.accessToken,
+    );
     expect(Object.keys(res.json).sort()).toEqual([...leads].sort());
-    expect(res.json[leads[0]!]).toMatchObject({ id: leads[0], created_time: expect.stringMatching(/\+0000$/) });
+    expect(res.json[leads[0]!]).toMatchObject({
+      id: leads[0],
+      created_time: expect.stringMatching(/\+0000$/),
+    });
   });
 });

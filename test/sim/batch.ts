@@ -19,7 +19,17 @@ function subRequest(parent: Req, method: string, relativeUrl: string, body?: str
   const params: Record<string, string> = {};
   for (const [k, v] of url.searchParams) params[k] = v;
   if (body) for (const [k, v] of new URLSearchParams(body)) params[k] = v;
-  return { ...parent, method: method.toUpperCase(), url, version, segments, params, json: undefined, raw: Buffer.alloc(0), token: params.access_token ?? parent.token };
+  return {
+    ...parent,
+    method: method.toUpperCase(),
+    url,
+    version,
+    segments,
+    params,
+    json: undefined,
+    raw: Buffer.alloc(0),
+    token: params.access_token ?? parent.token,
+  };
 }
 
 function bodyText(reply: Reply): string {
@@ -28,12 +38,15 @@ function bodyText(reply: Reply): string {
 
 export async function handleBatch(sim: SimContext, req: Req, run: RunOne): Promise<Reply> {
   const ops = jsonParam(req.params, 'batch');
-  if (!Array.isArray(ops)) throw fail.param('The parameter batch is required and must be a JSON array.');
-  if (ops.length > maxOps) throw fail.param(`Too many requests in batch message. Maximum batch size is ${maxOps}`);
+  if (!Array.isArray(ops))
+    throw fail.param('The parameter batch is required and must be a JSON array.');
+  if (ops.length > maxOps)
+    throw fail.param(`Too many requests in batch message. Maximum batch size is ${maxOps}`);
   const withHeaders = req.params.include_headers !== 'false';
   const out: unknown[] = [];
   for (const op of ops as { method?: string; relative_url?: string; body?: string }[]) {
-    if (!op || typeof op.relative_url !== 'string') throw fail.param('Each batch operation needs a relative_url.');
+    if (!op || typeof op.relative_url !== 'string')
+      throw fail.param('Each batch operation needs a relative_url.');
     const reply = await run(sim, subRequest(req, op.method ?? 'GET', op.relative_url, op.body));
     const item: Record<string, unknown> = { code: reply.status ?? 200 };
     if (withHeaders) {
@@ -50,8 +63,12 @@ export async function handleBatch(sim: SimContext, req: Req, run: RunOne): Promi
 
 /** `GET /?ids=A,B&fields=…` → `{A: {...}, B: {...}}`; any failing id fails the whole call. */
 export async function handleIds(sim: SimContext, req: Req, run: RunOne): Promise<Reply> {
-  const ids = (req.params.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (ids.length > maxOps) throw fail.param(`Too many IDs. Maximum: ${maxOps}. Provided: ${ids.length}.`);
+  const ids = (req.params.ids ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (ids.length > maxOps)
+    throw fail.param(`Too many IDs. Maximum: ${maxOps}. Provided: ${ids.length}.`);
   const out: Record<string, unknown> = {};
   for (const id of ids) {
     const params = { ...req.params };

@@ -7,7 +7,8 @@ import { createSimulator } from './server';
 
 const env = process.env;
 const secret = env.META_APP_SECRET || 'sim-app-secret';
-if (!env.META_APP_SECRET) console.warn('META_APP_SECRET not set: signing webhooks with "sim-app-secret".');
+if (!env.META_APP_SECRET)
+  console.warn('META_APP_SECRET not set: signing webhooks with "sim-app-secret".');
 
 const sim = await createSimulator({
   port: Number(env.SIM_PORT ?? 8788),

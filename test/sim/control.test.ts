@@ -11,7 +11,11 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-async function ctl(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function ctl(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${env.sim.url}/_sim/${path}`, {
     method,
     headers: body ? { 'content-type': 'application/json' } : {},
@@ -22,12 +26,20 @@ async function ctl(method: string, path: string, body?: unknown): Promise<{ stat
 
 describe('control over HTTP', () => {
   it('creates a page, a form and a lead; the lead webhook goes out; state shows them', async () => {
-    const page = (await ctl('POST', 'pages', { name: 'HTTP Page' })).json as { id: string; accessToken: string };
-    const form = (await ctl('POST', 'forms', { pageId: page.id, locale: 'es_ES' })).json as { id: string };
+    const page = (await ctl('POST', 'pages', { name: 'HTTP Page' })).json as {
+      id: string;
+      accessToken: string;
+    };
+    const form = (await ctl('POST', 'forms', { pageId: page.id, locale: 'es_ES' })).json as {
+      id: string;
+    };
     const lead = (await ctl('POST', 'leads', { formId: form.id })).json as { id: string };
     await env.hooks.waitFor(1);
     expect(env.hooks.received.at(-1)!.raw.toString()).toContain(lead.id);
-    const state = (await ctl('GET', 'state')).json as { pages: { id: string; forms: string[] }[]; leads: number };
+    const state = (await ctl('GET', 'state')).json as {
+      pages: { id: string; forms: string[] }[];
+      leads: number;
+    };
     expect(state.pages.find((p) => p.id === page.id)!.forms).toEqual([form.id]);
     expect(state.leads).toBe(1);
   });
@@ -46,11 +58,24 @@ describe('control over HTTP', () => {
   it('the CLI creates a lead on a page and injects a fault', async () => {
     const page = env.sim.control.createPage({ name: 'CLI Page' });
     const cliEnv = { ...process.env, SIM_URL: env.sim.url };
-    const out = await run(process.execPath, ['--import', 'tsx', 'test/sim/ctl.ts', 'lead', '--page', page.id], { env: cliEnv });
+    const out = await run(
+      process.execPath,
+      ['--import', 'tsx', 'test/sim/ctl.ts', 'lead', '--page', page.id],
+      { env: cliEnv },
+    );
     const lead = JSON.parse(out.stdout) as { id: string; pageId: string };
     expect(lead.pageId).toBe(page.id);
     expect(env.sim.context.state.leads.has(lead.id)).toBe(true);
-    await run(process.execPath, ['--import', 'tsx', 'test/sim/ctl.ts', 'fault', '--page', page.id, '--code', '32'], { env: cliEnv });
-    expect(env.sim.context.faults.list()).toEqual([expect.objectContaining({ match: expect.objectContaining({ pageId: page.id }), error: expect.objectContaining({ code: 32 }) })]);
+    await run(
+      process.execPath,
+      ['--import', 'tsx', 'test/sim/ctl.ts', 'fault', '--page', page.id, '--code', '32'],
+      { env: cliEnv },
+    );
+    expect(env.sim.context.faults.list()).toEqual([
+      expect.objectContaining({
+        match: expect.objectContaining({ pageId: page.id }),
+        error: expect.objectContaining({ code: 32 }),
+      }),
+    ]);
   });
 });

@@ -13,7 +13,9 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 const leadIds = (raw: Buffer) =>
-  (JSON.parse(raw.toString()) as { entry: { changes: { value: { leadgen_id: string } }[] }[] }).entry.map((e) => e.changes[0]!.value.leadgen_id);
+  (
+    JSON.parse(raw.toString()) as { entry: { changes: { value: { leadgen_id: string } }[] }[] }
+  ).entry.map((e) => e.changes[0]!.value.leadgen_id);
 
 describe('webhook delivery', () => {
   it('retries on non-200 with the same signed bytes until a 200', async () => {
@@ -51,11 +53,21 @@ describe('webhook delivery', () => {
       const b = env.sim.control.createLead({ formId }).id;
       await env.hooks.waitFor(start + 1);
       await env.sim.webhooksIdle();
-      const got = env.hooks.received.slice(start).map((r) => JSON.parse(r.raw.toString()) as { object: string; entry: { changes?: { value: { leadgen_id: string } }[]; messaging?: unknown[] }[] });
+      const got = env.hooks.received
+        .slice(start)
+        .map(
+          (r) =>
+            JSON.parse(r.raw.toString()) as {
+              object: string;
+              entry: { changes?: { value: { leadgen_id: string } }[]; messaging?: unknown[] }[];
+            },
+        );
       // leadgen changes and Messenger events are both `object: "page"`: one delivery, three entries.
       expect(got).toHaveLength(1);
       expect(got[0]!.entry).toHaveLength(3);
-      expect(got[0]!.entry.flatMap((e) => (e.changes ? [e.changes[0]!.value.leadgen_id] : []))).toEqual([a, b]);
+      expect(
+        got[0]!.entry.flatMap((e) => (e.changes ? [e.changes[0]!.value.leadgen_id] : [])),
+      ).toEqual([a, b]);
     } finally {
       env.sim.control.configureWebhooks({ batchWindowMs: 0 });
     }
@@ -72,13 +84,19 @@ describe('webhook delivery', () => {
     env.sim.control.configureWebhooks({ duplicate: 1 });
     const twice = env.sim.control.createLead({ formId });
     await env.sim.webhooksIdle();
-    expect(env.hooks.received.slice(start).flatMap((r) => leadIds(r.raw))).toEqual([twice.id, twice.id]);
+    expect(env.hooks.received.slice(start).flatMap((r) => leadIds(r.raw))).toEqual([
+      twice.id,
+      twice.id,
+    ]);
   });
 
   it('sends no page event once the app is unsubscribed from the page (subscribed_apps DELETE)', async () => {
     const page = env.sim.control.createPage();
     const form = env.sim.control.createForm({ pageId: page.id });
-    await fetch(`${env.sim.url}/v25.0/${page.id}/subscribed_apps`, { method: 'DELETE', headers: { authorization: `Bearer ${page.accessToken}` } });
+    await fetch(`${env.sim.url}/v25.0/${page.id}/subscribed_apps`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${page.accessToken}` },
+    });
     const start = env.hooks.received.length;
     env.sim.control.createLead({ formId: form.id });
     await env.sim.webhooksIdle();
@@ -104,7 +122,10 @@ describe('webhook delivery', () => {
     expect(got).toHaveLength(1);
     expect(got[0]!.path).toBe('/webhooks/meta/deauthorize');
     const signed = new URLSearchParams(got[0]!.raw.toString()).get('signed_request')!;
-    const payload = JSON.parse(Buffer.from(signed.split('.')[1]!, 'base64url').toString()) as { user_id: string; algorithm: string };
+    const payload = JSON.parse(Buffer.from(signed.split('.')[1]!, 'base64url').toString()) as {
+      user_id: string;
+      algorithm: string;
+    };
     expect(payload).toMatchObject({ user_id: user.id, algorithm: 'HMAC-SHA256' });
   });
 
@@ -114,15 +135,30 @@ describe('webhook delivery', () => {
       fetch(`${env.sim.url}/v25.0/${env.sim.appId}/subscriptions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${appToken}` },
-        body: JSON.stringify({ object: 'page', callback_url: env.hooks.url, fields: 'leadgen,messages', verify_token }),
-      }).then(async (r) => ({ status: r.status, json: (await r.json()) as { error?: { code: number } } }));
+        body: JSON.stringify({
+          object: 'page',
+          callback_url: env.hooks.url,
+          fields: 'leadgen,messages',
+          verify_token,
+        }),
+      }).then(async (r) => ({
+        status: r.status,
+        json: (await r.json()) as { error?: { code: number } },
+      }));
     const wrong = await subscribe('not-it');
     expect(wrong.status).toBe(400);
     expect(wrong.json.error?.code).toBe(2200);
     expect((await subscribe('verify-me')).json).toEqual({ success: true });
-    const list = await fetch(`${env.sim.url}/v25.0/${env.sim.appId}/subscriptions`, { headers: { authorization: `Bearer ${appToken}` } }).then((r) => r.json());
-    expect(list).toMatchObject({ data: [{ object: 'page', callback_url: env.hooks.url, active: true }] });
+    const list = await fetch(`${env.sim.url}/v25.0/${env.sim.appId}/subscriptions`, {
+      headers: { authorization: `Bearer ${appToken}` },
+    }).then((r) => r.json());
+    expect(list).toMatchObject({
+      data: [{ object: 'page', callback_url: env.hooks.url, active: true }],
+    });
     await expect(env.sim.control.verifyWebhook('verify-me')).resolves.toMatchObject({ ok: true });
-    await expect(env.sim.control.verifyWebhook('nope')).resolves.toMatchObject({ ok: false, status: 403 });
+    await expect(env.sim.control.verifyWebhook('nope')).resolves.toMatchObject({
+      ok: false,
+      status: 403,
+    });
   });
 });

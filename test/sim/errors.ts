@@ -41,14 +41,22 @@ export const tokenSubcodeMessages: Record<number, string> = {
 
 export const fail = {
   invalidToken: () =>
-    new GraphFail(400, { message: 'Invalid OAuth access token - Cannot parse access token', type: oauth, code: 190 }),
+    new GraphFail(400, {
+      message: 'Invalid OAuth access token - Cannot parse access token',
+      type: oauth,
+      code: 190,
+    }),
   tokenSubcode: (subcode: number, vars: Record<string, string> = {}) => {
     let message = tokenSubcodeMessages[subcode] ?? 'Error validating access token.';
     for (const [k, v] of Object.entries(vars)) message = message.replace(`{${k}}`, v);
     return new GraphFail(400, { message, type: oauth, code: 190, error_subcode: subcode });
   },
   noToken: () =>
-    new GraphFail(400, { message: 'An access token is required to request this resource.', type: oauth, code: 104 }),
+    new GraphFail(400, {
+      message: 'An access token is required to request this resource.',
+      type: oauth,
+      code: 104,
+    }),
   needsUserContext: () =>
     new GraphFail(400, {
       message: 'An active access token must be used to query information about the current user.',
@@ -66,7 +74,12 @@ export const fail = {
   unknownPath: (path: string) =>
     new GraphFail(400, { message: `Unknown path components: /${path}`, type: oauth, code: 2500 }),
   param: (message: string, subcode?: number) =>
-    new GraphFail(400, { message: `(#100) ${message}`, type: oauth, code: 100, ...(subcode ? { error_subcode: subcode } : {}) }),
+    new GraphFail(400, {
+      message: `(#100) ${message}`,
+      type: oauth,
+      code: 100,
+      ...(subcode ? { error_subcode: subcode } : {}),
+    }),
   unknownField: (field: string, node: string) =>
     new GraphFail(400, {
       message: `(#100) Tried accessing nonexisting field (${field}) on node type (${node})`,
@@ -74,11 +87,23 @@ export const fail = {
       code: 100,
     }),
   pageTokenRequired: () =>
-    new GraphFail(400, { message: '(#210) A page access token is required to request this resource.', type: oauth, code: 210 }),
+    new GraphFail(400, {
+      message: '(#210) A page access token is required to request this resource.',
+      type: oauth,
+      code: 210,
+    }),
   permission: (perm: string) =>
-    new GraphFail(403, { message: `(#200) Requires ${perm} permission to manage the object`, type: oauth, code: 200 }),
+    new GraphFail(403, {
+      message: `(#200) Requires ${perm} permission to manage the object`,
+      type: oauth,
+      code: 200,
+    }),
   appPermission: () =>
-    new GraphFail(403, { message: '(#10) Application does not have permission for this action', type: oauth, code: 10 }),
+    new GraphFail(403, {
+      message: '(#10) Application does not have permission for this action',
+      type: oauth,
+      code: 10,
+    }),
   tooMuchData: () =>
     new GraphFail(500, {
       message: "Please reduce the amount of data you're asking for, then retry your request",
@@ -114,23 +139,33 @@ export const rateLimitMessages: Record<number, string> = {
 };
 
 export function isRateLimitCode(code: number): boolean {
-  return code === 4 || code === 17 || code === 32 || code === 613 || (code >= 80000 && code <= 80014);
+  return (
+    code === 4 || code === 17 || code === 32 || code === 613 || (code >= 80000 && code <= 80014)
+  );
 }
 
 /** Fills in type/message/status for a partial error given to a fault switch. */
-export function completeError(partial: Partial<MetaErrorBody> & { code: number }): { status: number; body: MetaErrorBody } {
+export function completeError(partial: Partial<MetaErrorBody> & { code: number }): {
+  status: number;
+  body: MetaErrorBody;
+} {
   const code = partial.code;
   let message = partial.message;
   if (!message) {
-    if (code === 190) message = tokenSubcodeMessages[partial.error_subcode ?? -1] ?? 'Error validating access token.';
-    else if (isRateLimitCode(code)) message = rateLimitMessages[code] ?? `(#${code}) Rate limit reached`;
+    if (code === 190)
+      message =
+        tokenSubcodeMessages[partial.error_subcode ?? -1] ?? 'Error validating access token.';
+    else if (isRateLimitCode(code))
+      message = rateLimitMessages[code] ?? `(#${code}) Rate limit reached`;
     else if (code === 200) message = '(#200) Permissions error';
     else if (code === 10) message = '(#10) Application does not have permission for this action';
     else if (code === 100) message = '(#100) Invalid parameter';
-    else if (code === 1 || code === 2) message = 'An unexpected error has occurred. Please retry your request later.';
+    else if (code === 1 || code === 2)
+      message = 'An unexpected error has occurred. Please retry your request later.';
     else message = `(#${code}) Error`;
   }
-  const status = code === 1 || code === 2 ? 500 : code === 10 || (code >= 200 && code <= 299) ? 403 : 400;
+  const status =
+    code === 1 || code === 2 ? 500 : code === 10 || (code >= 200 && code <= 299) ? 403 : 400;
   const body: MetaErrorBody = { message, type: partial.type ?? oauth, code };
   if (partial.error_subcode !== undefined) body.error_subcode = partial.error_subcode;
   if (isRateLimitCode(code) || code === 1 || code === 2) body.is_transient = true;

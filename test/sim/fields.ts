@@ -31,14 +31,17 @@ export function parseFields(input: string | undefined | null): FieldSpec[] | nul
 
   function parseOne(): FieldSpec {
     const name = readName();
-    if (!name) throw new FieldsSyntaxError(`Syntax error "Expected name." at character ${pos}: ${s}`);
+    if (!name)
+      throw new FieldsSyntaxError(`Syntax error "Expected name." at character ${pos}: ${s}`);
     const modifiers: Record<string, string> = {};
     while (s[pos] === '.') {
       pos++;
       const mod = readName();
-      if (s[pos] !== '(') throw new FieldsSyntaxError(`Syntax error "Expected "("." at character ${pos}: ${s}`);
+      if (s[pos] !== '(')
+        throw new FieldsSyntaxError(`Syntax error "Expected "("." at character ${pos}: ${s}`);
       const close = s.indexOf(')', pos);
-      if (close < 0) throw new FieldsSyntaxError(`Syntax error "Expected ")"." at character ${pos}: ${s}`);
+      if (close < 0)
+        throw new FieldsSyntaxError(`Syntax error "Expected ")"." at character ${pos}: ${s}`);
       modifiers[mod] = s.slice(pos + 1, close);
       pos = close + 1;
     }
@@ -46,7 +49,8 @@ export function parseFields(input: string | undefined | null): FieldSpec[] | nul
     if (s[pos] === '{') {
       pos++;
       children = parseList();
-      if (s[pos] !== '}') throw new FieldsSyntaxError(`Syntax error "Expected "}"." at character ${pos}: ${s}`);
+      if (s[pos] !== '}')
+        throw new FieldsSyntaxError(`Syntax error "Expected "}"." at character ${pos}: ${s}`);
       pos++;
     }
     return { name, modifiers, children };
@@ -63,7 +67,8 @@ export function parseFields(input: string | undefined | null): FieldSpec[] | nul
   }
 
   const list = parseList();
-  if (pos < s.length) throw new FieldsSyntaxError(`Syntax error "Unexpected "${s[pos]}"." at character ${pos}: ${s}`);
+  if (pos < s.length)
+    throw new FieldsSyntaxError(`Syntax error "Unexpected "${s[pos]}"." at character ${pos}: ${s}`);
   return list;
 }
 

@@ -72,10 +72,24 @@ export async function readRequest(req: IncomingMessage): Promise<Req> {
   const auth = String(req.headers.authorization ?? '');
   const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(auth);
   const token = m ? m[1]!.trim() : (params.access_token ?? null);
-  return { method: (req.method ?? 'GET').toUpperCase(), url, version, segments, params, json, raw, token, headers: req.headers };
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    url,
+    version,
+    segments,
+    params,
+    json,
+    raw,
+    token,
+    headers: req.headers,
+  };
 }
 
-export function writeReply(res: ServerResponse, reply: Reply, baseHeaders: Record<string, string>): void {
+export function writeReply(
+  res: ServerResponse,
+  reply: Reply,
+  baseHeaders: Record<string, string>,
+): void {
   const headers: Record<string, string> = { ...baseHeaders, ...reply.headers };
   const status = reply.status ?? 200;
   if (reply.redirect) {
@@ -89,7 +103,11 @@ export function writeReply(res: ServerResponse, reply: Reply, baseHeaders: Recor
     return;
   }
   if (reply.bytes) {
-    res.writeHead(status, { ...headers, 'content-type': reply.bytes.type, 'content-length': String(reply.bytes.data.length) });
+    res.writeHead(status, {
+      ...headers,
+      'content-type': reply.bytes.type,
+      'content-length': String(reply.bytes.data.length),
+    });
     res.end(reply.bytes.data);
     return;
   }
@@ -99,7 +117,11 @@ export function writeReply(res: ServerResponse, reply: Reply, baseHeaders: Recor
     return;
   }
   const body = reply.rawJson ?? JSON.stringify(reply.json ?? null);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=UTF-8', 'content-length': String(Buffer.byteLength(body)) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': String(Buffer.byteLength(body)),
+  });
   res.end(body);
 }
 

@@ -51,7 +51,12 @@ export class LeadIndex {
    * Up to `limit` leads newest-first within [lo, hi), starting below the `after` key if given.
    * Returns the rows and whether older rows remain in the window.
    */
-  page(lo: number, hi: number, after: { t: number; id: string } | null, limit: number): { rows: SimLead[]; more: boolean } {
+  page(
+    lo: number,
+    hi: number,
+    after: { t: number; id: string } | null,
+    limit: number,
+  ): { rows: SimLead[]; more: boolean } {
     this.finish();
     let start = hi - 1;
     if (after) start = Math.min(start, this.lowerBound(after.t, after.id) - 1);

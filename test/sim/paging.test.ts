@@ -27,9 +27,16 @@ function client(version = 'v26.0') {
   return new GraphClient({ baseUrl: sim.url, version });
 }
 
-async function collect(query: Record<string, string | number>): Promise<{ id: string; created_time: string }[]> {
+async function collect(
+  query: Record<string, string | number>,
+): Promise<{ id: string; created_time: string }[]> {
   const rows: { id: string; created_time: string }[] = [];
-  for await (const page of client().pages<{ id: string; created_time: string }>(`${formId}/leads`, token, query)) rows.push(...page);
+  for await (const page of client().pages<{ id: string; created_time: string }>(
+    `${formId}/leads`,
+    token,
+    query,
+  ))
+    rows.push(...page);
   return rows;
 }
 
@@ -59,7 +66,12 @@ describe('lead paging', () => {
     const first = await graph(sim, 'GET', `${formId}/leads?fields=id&limit=50`, token);
     sim.control.createLead({ formId, webhook: false });
     const after = (first.json.paging as { cursors: { after: string } }).cursors.after;
-    const second = await graph(sim, 'GET', `${formId}/leads?fields=id&limit=50&after=${after}`, token);
+    const second = await graph(
+      sim,
+      'GET',
+      `${formId}/leads?fields=id&limit=50&after=${after}`,
+      token,
+    );
     const ids1 = (first.json.data as { id: string }[]).map((r) => r.id);
     const ids2 = (second.json.data as { id: string }[]).map((r) => r.id);
     expect(ids2.some((id) => ids1.includes(id))).toBe(false);
@@ -76,9 +88,19 @@ describe('lead paging', () => {
   });
 
   it('an empty window answers {"data":[]} without paging; bad filtering is a 100', async () => {
-    const empty = await graph(sim, 'GET', `${formId}/leads?filtering=${encodeURIComponent(JSON.stringify([{ field: 'time_created', operator: 'GREATER_THAN', value: now + 10 }]))}`, token);
+    const empty = await graph(
+      sim,
+      'GET',
+      `${formId}/leads?filtering=${encodeURIComponent(JSON.stringify([{ field: 'time_created', operator: 'GREATER_THAN', value: now + 10 }]))}`,
+      token,
+    );
     expect(empty.json).toEqual({ data: [] });
-    const bad = await graph(sim, 'GET', `${formId}/leads?filtering=${encodeURIComponent(JSON.stringify([{ field: 'email', operator: 'EQUAL', value: 1 }]))}`, token);
+    const bad = await graph(
+      sim,
+      'GET',
+      `${formId}/leads?filtering=${encodeURIComponent(JSON.stringify([{ field: 'email', operator: 'EQUAL', value: 1 }]))}`,
+      token,
+    );
     expect(bad.status).toBe(400);
     expect((bad.json.error as { code: number }).code).toBe(100);
   });

@@ -13,7 +13,10 @@ export function pageList<T extends { id: string }>(
   render: (item: T) => unknown,
   defaultLimit = 25,
 ): { data: unknown[]; paging?: unknown } {
-  const limit = Math.max(1, Math.min(Number(req.params.limit ?? defaultLimit) || defaultLimit, 5000));
+  const limit = Math.max(
+    1,
+    Math.min(Number(req.params.limit ?? defaultLimit) || defaultLimit, 5000),
+  );
   let start = 0;
   if (req.params.after) {
     const afterId = Buffer.from(req.params.after, 'base64url').toString('utf8');
@@ -25,7 +28,8 @@ export function pageList<T extends { id: string }>(
   const paging: Record<string, unknown> = {
     cursors: { before: cursorOf(slice[0]!.id), after: cursorOf(slice[slice.length - 1]!.id) },
   };
-  if (start + limit < items.length) paging.next = nextUrl(sim, req, { after: cursorOf(slice[slice.length - 1]!.id) });
+  if (start + limit < items.length)
+    paging.next = nextUrl(sim, req, { after: cursorOf(slice[slice.length - 1]!.id) });
   return { data: slice.map(render), paging };
 }
 
@@ -35,12 +39,15 @@ export function cursorOf(id: string): string {
 
 /** The same request with new paging parameters, absolute, versioned, with access_token. */
 export function nextUrl(sim: SimContext, req: Req, set: Record<string, string>): string {
-  const url = new URL(`${sim.baseUrl()}/${req.version ?? sim.defaultVersion}/${req.segments.map(encodeURIComponent).join('/')}`);
+  const url = new URL(
+    `${sim.baseUrl()}/${req.version ?? sim.defaultVersion}/${req.segments.map(encodeURIComponent).join('/')}`,
+  );
   for (const [k, v] of Object.entries(req.params)) {
     if (k === 'after' || k === 'before' || k.startsWith('__')) continue;
     url.searchParams.set(k, v);
   }
-  if (req.token && !url.searchParams.has('access_token')) url.searchParams.set('access_token', req.token);
+  if (req.token && !url.searchParams.has('access_token'))
+    url.searchParams.set('access_token', req.token);
   for (const [k, v] of Object.entries(set)) url.searchParams.set(k, v);
   return url.toString();
 }

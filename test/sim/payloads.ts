@@ -7,7 +7,11 @@ import type { SimLead } from './model';
 
 /** leadgen: IDs only, no field_data; ad ids absent for organic and test leads. Times are Unix seconds. */
 export function leadgenEntry(lead: SimLead, nowS: number) {
-  const value: Record<string, unknown> = { leadgen_id: lead.id, page_id: lead.pageId, form_id: lead.formId };
+  const value: Record<string, unknown> = {
+    leadgen_id: lead.id,
+    page_id: lead.pageId,
+    form_id: lead.formId,
+  };
   if (lead.ad) {
     value.adgroup_id = lead.ad.adId;
     value.ad_id = lead.ad.adId;
@@ -27,7 +31,13 @@ export function whatsappEntry(wabaId: string, value: Record<string, unknown>) {
 }
 
 /** Permissions webhook (object "permissions"): a user granted or revoked a permission. */
-export function permissionEntry(userId: string, nowS: number, permission: string, verb: 'granted' | 'revoked', targetIds?: string[]) {
+export function permissionEntry(
+  userId: string,
+  nowS: number,
+  permission: string,
+  verb: 'granted' | 'revoked',
+  targetIds?: string[],
+) {
   const value: Record<string, unknown> = { verb };
   if (targetIds) value.target_ids = targetIds;
   return { id: userId, time: nowS, changes: [{ field: permission, value }] };

@@ -38,7 +38,12 @@ export function makeQuestions(rng: Rng, loc: LocaleData, newId: () => string): Q
   const n = rng.int(1, Math.min(2, custom.length));
   for (let i = 0; i < n; i++) {
     const q = custom.splice(rng.int(0, custom.length - 1), 1)[0]!;
-    const question: Question = { key: questionKey(q.label), label: q.label, type: 'CUSTOM', id: newId() };
+    const question: Question = {
+      key: questionKey(q.label),
+      label: q.label,
+      type: 'CUSTOM',
+      id: newId(),
+    };
     if (q.options) question.options = q.options.map((o) => ({ key: questionKey(o), value: o }));
     qs.push(question);
   }
@@ -46,7 +51,12 @@ export function makeQuestions(rng: Rng, loc: LocaleData, newId: () => string): Q
 }
 
 /** Answers for one lead; multiple-choice answers are option keys, as Meta returns them ([C]). */
-export function answer(rng: Rng, loc: LocaleData, questions: Question[], person = makePerson(rng, loc)): FieldDatum[] {
+export function answer(
+  rng: Rng,
+  loc: LocaleData,
+  questions: Question[],
+  person = makePerson(rng, loc),
+): FieldDatum[] {
   const out: FieldDatum[] = [];
   for (const q of questions) {
     switch (q.type) {
@@ -70,14 +80,22 @@ export function answer(rng: Rng, loc: LocaleData, questions: Question[], person 
         break;
       default:
         if (q.options?.length) out.push({ name: q.key, values: [rng.pick(q.options).key] });
-        else if (rng.chance(0.5)) out.push({ name: q.key, values: [rng.pick(['', 'Please call after 5pm', 'Thanks!', '🙂'])].filter(Boolean) });
+        else if (rng.chance(0.5))
+          out.push({
+            name: q.key,
+            values: [rng.pick(['', 'Please call after 5pm', 'Thanks!', '🙂'])].filter(Boolean),
+          });
     }
   }
   return out;
 }
 
 /** Deterministic answers by lead index, so a million leads need no stored answers. */
-export function answerGenerator(seed: number, locale: string, questions: Question[]): (index: number) => FieldDatum[] {
+export function answerGenerator(
+  seed: number,
+  locale: string,
+  questions: Question[],
+): (index: number) => FieldDatum[] {
   const loc = localeData(locale);
   return (index) => answer(rngFor(seed, index), loc, questions);
 }

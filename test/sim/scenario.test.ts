@@ -16,7 +16,12 @@ async function demo(seed: number) {
   const leads: unknown[] = [];
   for (const p of summary.pages) {
     for (const f of p.forms) {
-      const res = await graph(sim, 'GET', `${f}/leads?fields=id,created_time,field_data,ad_name,platform&limit=500`, p.accessToken);
+      const res = await graph(
+        sim,
+        'GET',
+        `${f}/leads?fields=id,created_time,field_data,ad_name,platform&limit=500`,
+        p.accessToken,
+      );
       leads.push(...(res.json.data as unknown[]));
     }
   }
@@ -41,7 +46,9 @@ describe('scenario generator', () => {
     expect(text).toMatch(/[\u0900-\u097f]/);
     expect(text).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
     expect(text).toMatch(/[äöüéáñ]/);
-    const times = (leads as { created_time: string }[]).map((l) => Date.parse(l.created_time.replace('+0000', 'Z')));
+    const times = (leads as { created_time: string }[]).map((l) =>
+      Date.parse(l.created_time.replace('+0000', 'Z')),
+    );
     const span = (Math.max(...times) - Math.min(...times)) / 86_400_000;
     expect(span).toBeGreaterThan(80);
     expect(span).toBeLessThanOrEqual(90);
@@ -56,11 +63,31 @@ describe('scenario generator', () => {
   it('generates 100,000 leads lazily (answers built on read, identical on every read)', async () => {
     const sim = await createSimulator({ appSecret: 'x', seed: 2 });
     sims.push(sim);
-    const s = sim.control.loadScenario({ name: 'custom', pages: 1, formsPerPage: 1, leads: 100_000, conversations: 0, whatsapp: false, dataset: false });
+    const s = sim.control.loadScenario({
+      name: 'custom',
+      pages: 1,
+      formsPerPage: 1,
+      leads: 100_000,
+      conversations: 0,
+      whatsapp: false,
+      dataset: false,
+    });
     expect(s.leads).toBe(100_000);
     const p = s.pages[0]!;
-    const one = await graph(sim, 'GET', `${p.forms[0]}/leads?fields=id,field_data&limit=3`, p.accessToken);
-    const two = await graph(sim, 'GET', `${p.forms[0]}/leads?fields=field_data,id&limit=3`, p.accessToken);
-    expect((two.json.data as { field_data: unknown }[]).map((d) => d.field_data)).toEqual((one.json.data as { field_data: unknown }[]).map((d) => d.field_data));
+    const one = await graph(
+      sim,
+      'GET',
+      `${p.forms[0]}/leads?fields=id,field_data&limit=3`,
+      p.accessToken,
+    );
+    const two = await graph(
+      sim,
+      'GET',
+      `${p.forms[0]}/leads?fields=field_data,id&limit=3`,
+      p.accessToken,
+    );
+    expect((two.json.data as { field_data: unknown }[]).map((d) => d.field_data)).toEqual(
+      (one.json.data as { field_data: unknown }[]).map((d) => d.field_data),
+    );
   });
 });

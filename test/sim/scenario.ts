@@ -23,7 +23,13 @@ export interface ScenarioSpec {
 export interface ScenarioSummary {
   userId: string;
   userToken: string;
-  pages: { id: string; name: string; accessToken: string; instagramId: string | null; forms: string[] }[];
+  pages: {
+    id: string;
+    name: string;
+    accessToken: string;
+    instagramId: string | null;
+    forms: string[];
+  }[];
   leads: number;
   conversations: number;
   whatsapp: { wabaId: string; phoneNumberId: string; systemUserToken: string } | null;
@@ -41,7 +47,18 @@ export const demoSpec: Required<Omit<ScenarioSpec, 'name'>> = {
 };
 
 export function applyScenario(control: Control, input: ScenarioSpec = {}): ScenarioSummary {
-  const spec = input.name === 'empty' ? { pages: 0, formsPerPage: 0, leads: 0, days: 90, conversations: 0, whatsapp: false, dataset: false } : { ...demoSpec, ...(input.name === 'demo' || !input.name ? {} : {}), ...input };
+  const spec =
+    input.name === 'empty'
+      ? {
+          pages: 0,
+          formsPerPage: 0,
+          leads: 0,
+          days: 90,
+          conversations: 0,
+          whatsapp: false,
+          dataset: false,
+        }
+      : { ...demoSpec, ...(input.name === 'demo' || !input.name ? {} : {}), ...input };
   const userId = control.ownerId();
   const pages: ScenarioSummary['pages'] = [];
   const forms: string[] = [];
@@ -67,8 +84,17 @@ export function applyScenario(control: Control, input: ScenarioSpec = {}): Scena
     });
   }
   let conversations = 0;
-  for (const page of pages) conversations += control.seedConversations(page.id, spec.conversations, spec.days);
+  for (const page of pages)
+    conversations += control.seedConversations(page.id, spec.conversations, spec.days);
   const whatsapp = spec.whatsapp ? control.seedWhatsApp(userId) : null;
   const datasetId = spec.dataset ? control.createDataset({ userId }).id : null;
-  return { userId, userToken: control.userToken(userId), pages, leads, conversations, whatsapp, datasetId };
+  return {
+    userId,
+    userToken: control.userToken(userId),
+    pages,
+    leads,
+    conversations,
+    whatsapp,
+    datasetId,
+  };
 }

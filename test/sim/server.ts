@@ -65,7 +65,12 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
   const settings: SimSettings = {
     oauthAutoApprove: opts.oauthAutoApprove ?? false,
     browserUserId: null,
-    deauthorizeUrl: opts.deauthorizeUrl !== undefined ? opts.deauthorizeUrl : opts.webhookUrl ? `${opts.webhookUrl.replace(/\/+$/, '')}/deauthorize` : null,
+    deauthorizeUrl:
+      opts.deauthorizeUrl !== undefined
+        ? opts.deauthorizeUrl
+        : opts.webhookUrl
+          ? `${opts.webhookUrl.replace(/\/+$/, '')}/deauthorize`
+          : null,
     whatsappAutoStatuses: opts.whatsappAutoStatuses ?? true,
     whatsappWindowErrors: opts.whatsappWindowErrors ?? 'sync',
     usage: { call_count: 1, total_cputime: 1, total_time: 1 },
@@ -94,7 +99,12 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
         else if (first === 'dialog' && r.segments[1] === 'oauth') reply = handleDialog(sim, r);
         else reply = await handleGraph(sim, r);
       } catch (e) {
-        reply = errorReply(500, { message: `Simulator error: ${e instanceof Error ? e.message : String(e)}`, type: 'OAuthException', code: 2, is_transient: true });
+        reply = errorReply(500, {
+          message: `Simulator error: ${e instanceof Error ? e.message : String(e)}`,
+          type: 'OAuthException',
+          code: 2,
+          is_transient: true,
+        });
       }
       writeReply(res, reply, {
         'x-fb-trace-id': traceId(),

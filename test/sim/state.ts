@@ -126,11 +126,19 @@ export class SimState {
 
   issueToken(
     kind: TokenKind,
-    opts: { userId?: string | null; pageId?: string | null; scopes?: string[]; longLived?: boolean; parent?: string | null; expiresIn?: number },
+    opts: {
+      userId?: string | null;
+      pageId?: string | null;
+      scopes?: string[];
+      longLived?: boolean;
+      parent?: string | null;
+      expiresIn?: number;
+    },
   ): SimToken {
     const now = this.nowS();
     const expiresIn =
-      opts.expiresIn ?? (kind === 'system_user' ? 0 : opts.longLived ? longLivedSeconds : shortLivedSeconds);
+      opts.expiresIn ??
+      (kind === 'system_user' ? 0 : opts.longLived ? longLivedSeconds : shortLivedSeconds);
     const token: SimToken = {
       value: 'EAA' + this.rng.chars(3) + 'ZB' + this.rng.chars(90),
       kind,
@@ -168,7 +176,8 @@ export class SimState {
 
   record(call: CallRecord): void {
     this.calls.push(call);
-    if (this.calls.length > this.callLimit) this.calls.splice(0, this.calls.length - this.callLimit);
+    if (this.calls.length > this.callLimit)
+      this.calls.splice(0, this.calls.length - this.callLimit);
   }
 
   pageOf(id: string): string | null {

@@ -34,8 +34,11 @@ export async function startReceiver(): Promise<Receiver> {
   const server = createServer((req, res) => {
     if (req.method === 'GET') {
       const q = new URL(req.url ?? '/', 'http://x').searchParams;
-      const ok = q.get('hub.mode') === 'subscribe' && q.get('hub.verify_token') === receiver.verifyToken;
-      res.writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' }).end(ok ? (q.get('hub.challenge') ?? '') : 'Forbidden');
+      const ok =
+        q.get('hub.mode') === 'subscribe' && q.get('hub.verify_token') === receiver.verifyToken;
+      res
+        .writeHead(ok ? 200 : 403, { 'content-type': 'text/plain' })
+        .end(ok ? (q.get('hub.challenge') ?? '') : 'Forbidden');
       return;
     }
     const chunks: Buffer[] = [];
@@ -61,7 +64,8 @@ export async function startReceiver(): Promise<Receiver> {
     async waitFor(n, ms = 5000) {
       const deadline = Date.now() + ms;
       while (received.length < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} webhook requests, got ${received.length}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${n} webhook requests, got ${received.length}`);
         await new Promise<void>((r) => {
           waiters.push(r);
           setTimeout(r, 50);
@@ -75,9 +79,17 @@ export async function startReceiver(): Promise<Receiver> {
 
 export const testSecret = 'sim-contract-secret';
 
-export async function startSimWithReceiver(extra: Partial<SimulatorOptions> = {}): Promise<{ sim: Simulator; hooks: Receiver; close(): Promise<void> }> {
+export async function startSimWithReceiver(
+  extra: Partial<SimulatorOptions> = {},
+): Promise<{ sim: Simulator; hooks: Receiver; close(): Promise<void> }> {
   const hooks = await startReceiver();
-  const sim = await createSimulator({ appSecret: testSecret, webhookUrl: hooks.url, webhookRetryBaseMs: 5, seed: 42, ...extra });
+  const sim = await createSimulator({
+    appSecret: testSecret,
+    webhookUrl: hooks.url,
+    webhookRetryBaseMs: 5,
+    seed: 42,
+    ...extra,
+  });
   return { sim, hooks, close: async () => (await sim.close(), await hooks.close()) };
 }
 
@@ -96,7 +108,9 @@ export function fixtureDiff(name: string, actual: unknown): string[] {
 }
 
 export function fixture(name: string): Fixture {
-  return JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'meta', `${name}.json`), 'utf8')) as Fixture;
+  return JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', 'fixtures', 'meta', `${name}.json`), 'utf8'),
+  ) as Fixture;
 }
 
 const isoMeta = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/;
@@ -107,28 +121,40 @@ const digits = /^\d+$/;
  * same JSON types, digit-only strings stay digit-only (ids), Meta's "+0000" times keep that form.
  * Array elements of `actual` are each compared to the example's first element.
  */
-export function shapeDiff(expected: unknown, actual: unknown, path = '$', optional: readonly string[] = []): string[] {
+export function shapeDiff(
+  expected: unknown,
+  actual: unknown,
+  path = '$',
+  optional: readonly string[] = [],
+): string[] {
   const te = typeOf(expected);
   const ta = typeOf(actual);
   if (te !== ta) return [`${path}: expected ${te}, got ${ta}`];
   if (te === 'string') {
-    if (isoMeta.test(expected as string) && !isoMeta.test(actual as string)) return [`${path}: expected ISO time with +0000, got ${String(actual)}`];
-    if (digits.test(expected as string) && !digits.test(actual as string)) return [`${path}: expected a digit string, got ${String(actual)}`];
+    if (isoMeta.test(expected as string) && !isoMeta.test(actual as string))
+      return [`${path}: expected ISO time with +0000, got ${String(actual)}`];
+    if (digits.test(expected as string) && !digits.test(actual as string))
+      return [`${path}: expected a digit string, got ${String(actual)}`];
     return [];
   }
   if (te === 'array') {
     const e = expected as unknown[];
     const a = actual as unknown[];
     if (e.length > 0 && a.length === 0) return [`${path}: expected a non-empty array`];
-    return e.length === 0 ? [] : a.flatMap((item, i) => shapeDiff(e[0], item, `${path}[${i}]`, optional));
+    return e.length === 0
+      ? []
+      : a.flatMap((item, i) => shapeDiff(e[0], item, `${path}[${i}]`, optional));
   }
   if (te === 'object') {
     const e = expected as Record<string, unknown>;
     const a = actual as Record<string, unknown>;
     const out: string[] = [];
-    for (const k of Object.keys(e)) if (!(k in a) && !optional.includes(k)) out.push(`${path}.${k}: missing`);
-    for (const k of Object.keys(a)) if (!(k in e)) out.push(`${path}.${k}: not in the documented shape`);
-    for (const k of Object.keys(e)) if (k in a) out.push(...shapeDiff(e[k], a[k], `${path}.${k}`, optional));
+    for (const k of Object.keys(e))
+      if (!(k in a) && !optional.includes(k)) out.push(`${path}.${k}: missing`);
+    for (const k of Object.keys(a))
+      if (!(k in e)) out.push(`${path}.${k}: not in the documented shape`);
+    for (const k of Object.keys(e))
+      if (k in a) out.push(...shapeDiff(e[k], a[k], `${path}.${k}`, optional));
     return out;
   }
   return [];
@@ -141,11 +167,24 @@ function typeOf(v: unknown): string {
 }
 
 /** GET/POST against the simulator's Graph API with a Bearer token; returns status, JSON and headers. */
-export async function graph(sim: Simulator, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+export async function graph(
+  sim: Simulator,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(`${sim.url}/v25.0/${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
+  return {
+    status: res.status,
+    json: (await res.json()) as Record<string, unknown>,
+    headers: res.headers,
+  };
 }

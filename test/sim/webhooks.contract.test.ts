@@ -23,7 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-async function next(trigger: () => void): Promise<{ body: Record<string, unknown>; received: Received }> {
+async function next(
+  trigger: () => void,
+): Promise<{ body: Record<string, unknown>; received: Received }> {
   const before = env.hooks.received.length;
   trigger();
   const all = await env.hooks.waitFor(before + 1);
@@ -51,18 +53,41 @@ describe('webhook payloads match the documented shapes', () => {
     const c = env.sim.control;
     const msg = await next(() => c.inboundMessage({ pageId, text: 'Grüße aus München' }));
     expectShape('webhook-messenger-message', msg.body);
-    const event = (msg.body.entry as { messaging: { sender: { id: string }; message: { mid: string } }[] }[])[0]!.messaging[0]!;
+    const event = (
+      msg.body.entry as { messaging: { sender: { id: string }; message: { mid: string } }[] }[]
+    )[0]!.messaging[0]!;
     const psid = event.sender.id;
     const mid = event.message.mid;
-    expectShape('webhook-messenger-echo', (await next(() => c.echoMessage({ pageId, psid, text: 'Danke!' }))).body);
-    expectShape('webhook-messenger-delivery', (await next(() => c.messengerDelivery({ pageId, psid, mids: [mid] }))).body);
-    expectShape('webhook-messenger-read', (await next(() => c.messengerRead({ pageId, psid }))).body);
-    expectShape('webhook-messenger-postback', (await next(() => c.messengerPostback({ pageId, psid }))).body);
-    expectShape('webhook-messenger-reaction', (await next(() => c.messengerReaction({ pageId, psid, mid }))).body);
+    expectShape(
+      'webhook-messenger-echo',
+      (await next(() => c.echoMessage({ pageId, psid, text: 'Danke!' }))).body,
+    );
+    expectShape(
+      'webhook-messenger-delivery',
+      (await next(() => c.messengerDelivery({ pageId, psid, mids: [mid] }))).body,
+    );
+    expectShape(
+      'webhook-messenger-read',
+      (await next(() => c.messengerRead({ pageId, psid }))).body,
+    );
+    expectShape(
+      'webhook-messenger-postback',
+      (await next(() => c.messengerPostback({ pageId, psid }))).body,
+    );
+    expectShape(
+      'webhook-messenger-reaction',
+      (await next(() => c.messengerReaction({ pageId, psid, mid }))).body,
+    );
   });
 
   it('Instagram message: object instagram, entry id is the IG account', async () => {
-    const { body } = await next(() => env.sim.control.inboundMessage({ pageId: igPageId, platform: 'instagram', text: 'こんにちは' }));
+    const { body } = await next(() =>
+      env.sim.control.inboundMessage({
+        pageId: igPageId,
+        platform: 'instagram',
+        text: 'こんにちは',
+      }),
+    );
     expectShape('webhook-instagram-message', body);
     const igId = env.sim.context.state.pages.get(igPageId)!.igAccount!.id;
     expect((body.entry as { id: string }[])[0]!.id).toBe(igId);
@@ -76,15 +101,22 @@ describe('webhook payloads match the documented shapes', () => {
     ['button', 'webhook-whatsapp-button', 'wamid.CONTEXT'],
     ['interactive', 'webhook-whatsapp-interactive', 'wamid.CONTEXT'],
   ] as const)('WhatsApp %s message', async (type, name, contextId) => {
-    const { body } = await next(() => env.sim.control.whatsappInbound({ phoneNumberId: phoneId, type, contextId }));
+    const { body } = await next(() =>
+      env.sim.control.whatsappInbound({ phoneNumberId: phoneId, type, contextId }),
+    );
     expectShape(name, body);
   });
 
-  it.each(['sent', 'delivered', 'read', 'failed'] as const)('WhatsApp %s status', async (status) => {
-    const { wamid } = env.sim.control.whatsappInbound({ phoneNumberId: phoneId, webhook: false });
-    const { body } = await next(() => env.sim.control.whatsappStatus({ phoneNumberId: phoneId, wamid, status }));
-    expectShape(`webhook-whatsapp-status-${status}`, body);
-  });
+  it.each(['sent', 'delivered', 'read', 'failed'] as const)(
+    'WhatsApp %s status',
+    async (status) => {
+      const { wamid } = env.sim.control.whatsappInbound({ phoneNumberId: phoneId, webhook: false });
+      const { body } = await next(() =>
+        env.sim.control.whatsappStatus({ phoneNumberId: phoneId, wamid, status }),
+      );
+      expectShape(`webhook-whatsapp-status-${status}`, body);
+    },
+  );
 
   it('permission revoked', async () => {
     const user = env.sim.control.createUser({ name: 'Revoker' });
@@ -95,20 +127,27 @@ describe('webhook payloads match the documented shapes', () => {
 
 describe('signatures and bytes', () => {
   it('signs the exact raw body: sha256 and legacy sha1 match an independent HMAC', async () => {
-    const { received } = await next(() => env.sim.control.inboundMessage({ pageId, text: 'مرحبا 👋 https://example.com/a' }));
+    const { received } = await next(() =>
+      env.sim.control.inboundMessage({ pageId, text: 'مرحبا 👋 https://example.com/a' }),
+    );
     const sha256 = createHmac('sha256', testSecret).update(received.raw).digest('hex');
     const sha1 = createHmac('sha1', testSecret).update(received.raw).digest('hex');
     expect(received.headers['x-hub-signature-256']).toBe(`sha256=${sha256}`);
     expect(received.headers['x-hub-signature']).toBe(`sha1=${sha1}`);
-    expect(createHmac('sha256', 'wrong-secret').update(received.raw).digest('hex')).not.toBe(sha256);
+    expect(createHmac('sha256', 'wrong-secret').update(received.raw).digest('hex')).not.toBe(
+      sha256,
+    );
   });
 
   it('escapes non-ASCII as \\uXXXX like Meta, so re-serialised JSON would not verify', async () => {
-    const { received, body } = await next(() => env.sim.control.inboundMessage({ pageId, text: 'Jürgen 日本 👋' }));
+    const { received, body } = await next(() =>
+      env.sim.control.inboundMessage({ pageId, text: 'Jürgen 日本 👋' }),
+    );
     const raw = received.raw.toString('utf8');
     expect([...raw].every((ch) => ch.charCodeAt(0) < 0x80)).toBe(true);
     expect(raw).toContain('J\\u00fcrgen \\u65e5\\u672c \\ud83d\\udc4b');
-    const text = (body.entry as { messaging: { message: { text: string } }[] }[])[0]!.messaging[0]!.message.text;
+    const text = (body.entry as { messaging: { message: { text: string } }[] }[])[0]!.messaging[0]!
+      .message.text;
     expect(text).toBe('Jürgen 日本 👋');
     const reserialised = JSON.stringify(body);
     expect(createHmac('sha256', testSecret).update(reserialised).digest('hex')).not.toBe(

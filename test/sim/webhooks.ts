@@ -65,7 +65,14 @@ export class WebhookSender {
     this.opts = { ...this.opts, url };
   }
 
-  configure(patch: Partial<Pick<WebhookOptions, 'retryBaseMs' | 'retryMaxMs' | 'maxAttempts' | 'timeoutMs' | 'batchWindowMs'>>): void {
+  configure(
+    patch: Partial<
+      Pick<
+        WebhookOptions,
+        'retryBaseMs' | 'retryMaxMs' | 'maxAttempts' | 'timeoutMs' | 'batchWindowMs'
+      >
+    >,
+  ): void {
     this.opts = { ...this.opts, ...patch };
   }
 
@@ -110,20 +117,40 @@ export class WebhookSender {
    * sig = HMAC-SHA256(app secret, payload_b64) (meta-platform.md §2.5). Not retried.
    */
   deauthorize(url: string, userId: string, issuedAt: number): void {
-    const payload = Buffer.from(JSON.stringify({ algorithm: 'HMAC-SHA256', issued_at: issuedAt, user_id: userId })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ algorithm: 'HMAC-SHA256', issued_at: issuedAt, user_id: userId }),
+    ).toString('base64url');
     const sig = createHmac('sha256', this.opts.appSecret).update(payload).digest('base64url');
     const body = new URLSearchParams({ signed_request: `${sig}.${payload}` }).toString();
-    const rec: DeliveryRecord = { id: this.nextId++, object: 'deauthorize', body, entries: 1, signature256: '', state: 'pending', duplicate: false, attempts: [] };
+    const rec: DeliveryRecord = {
+      id: this.nextId++,
+      object: 'deauthorize',
+      body,
+      entries: 1,
+      signature256: '',
+      state: 'pending',
+      duplicate: false,
+      attempts: [],
+    };
     this.records.push(rec);
     this.track(
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 20_000) })
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 20_000),
+      })
         .then(async (res) => {
           await res.arrayBuffer().catch(() => undefined);
           rec.attempts.push({ at: this.opts.now?.() ?? Date.now(), status: res.status });
           rec.state = res.status === 200 ? 'delivered' : 'failed';
         })
         .catch((e: unknown) => {
-          rec.attempts.push({ at: this.opts.now?.() ?? Date.now(), status: null, error: e instanceof Error ? e.message : String(e) });
+          rec.attempts.push({
+            at: this.opts.now?.() ?? Date.now(),
+            status: null,
+            error: e instanceof Error ? e.message : String(e),
+          });
           rec.state = 'failed';
         }),
     );
@@ -168,7 +195,13 @@ export class WebhookSender {
     this.track(
       this.attemptLoop(rec, sig).then(async () => {
         if (!duplicate || this.closed) return;
-        const copy: DeliveryRecord = { ...rec, id: this.nextId++, state: 'pending', duplicate: true, attempts: [] };
+        const copy: DeliveryRecord = {
+          ...rec,
+          id: this.nextId++,
+          state: 'pending',
+          duplicate: true,
+          attempts: [],
+        };
         this.records.push(copy);
         await this.attemptLoop(copy, sig);
       }),
@@ -181,7 +214,10 @@ export class WebhookSender {
     void p.finally(() => this.inflight.delete(p));
   }
 
-  private async attemptLoop(rec: DeliveryRecord, sig: { sha256: string; sha1: string }): Promise<void> {
+  private async attemptLoop(
+    rec: DeliveryRecord,
+    sig: { sha256: string; sha1: string },
+  ): Promise<void> {
     const max = this.opts.maxAttempts ?? 10;
     for (let attempt = 1; attempt <= max && !this.closed; attempt++) {
       const url = this.opts.url;
@@ -214,7 +250,11 @@ export class WebhookSender {
     });
   }
 
-  private async post(url: string, body: string, sig: { sha256: string; sha1: string }): Promise<{ status: number | null; error?: string }> {
+  private async post(
+    url: string,
+    body: string,
+    sig: { sha256: string; sha1: string },
+  ): Promise<{ status: number | null; error?: string }> {
     try {
       const res = await fetch(url, {
         method: 'POST',

@@ -57,7 +57,10 @@ export class CoreControl {
     return this.sim.state;
   }
 
-  createUser(input: { name?: string; email?: string; scopes?: string[]; system?: boolean } = {}): { id: string; name: string } {
+  createUser(input: { name?: string; email?: string; scopes?: string[]; system?: boolean } = {}): {
+    id: string;
+    name: string;
+  } {
     const id = this.state.newId('user');
     const name = input.name ?? (input.system ? 'Lead Inbox System User' : 'Alex Owner');
     const user: SimUser = {
@@ -85,13 +88,25 @@ export class CoreControl {
   }
 
   /** A fresh user token; long-lived by default (what the app holds after connecting). */
-  userToken(userId = this.ownerId(), opts: { longLived?: boolean; scopes?: string[] } = {}): string {
+  userToken(
+    userId = this.ownerId(),
+    opts: { longLived?: boolean; scopes?: string[] } = {},
+  ): string {
     const user = this.mustUser(userId);
     const kind = user.system ? 'system_user' : 'user';
-    return this.state.issueToken(kind, { userId, scopes: opts.scopes ?? user.scopes, longLived: opts.longLived ?? true }).value;
+    return this.state.issueToken(kind, {
+      userId,
+      scopes: opts.scopes ?? user.scopes,
+      longLived: opts.longLived ?? true,
+    }).value;
   }
 
-  createPage(input: CreatePageInput = {}): { id: string; name: string; accessToken: string; instagramId: string | null } {
+  createPage(input: CreatePageInput = {}): {
+    id: string;
+    name: string;
+    accessToken: string;
+    instagramId: string | null;
+  } {
     const userId = input.userId ?? this.ownerId();
     const user = this.mustUser(userId);
     const id = this.state.newId('page');
@@ -99,15 +114,28 @@ export class CoreControl {
     const ig = input.instagram
       ? {
           id: this.state.newId('igAccount'),
-          username: typeof input.instagram === 'object' ? input.instagram.username : name.toLowerCase().replace(/[^a-z0-9]+/g, '_'),
+          username:
+            typeof input.instagram === 'object'
+              ? input.instagram.username
+              : name.toLowerCase().replace(/[^a-z0-9]+/g, '_'),
           name,
         }
       : null;
     const subscribed = new Map<string, string[]>();
     const sub = input.subscribed ?? true;
     if (sub) subscribed.set(this.state.appId, sub === true ? [...pageWebhookFields] : sub);
-    this.state.pages.set(id, { id, name, category: input.category ?? 'Local business', igAccount: ig, subscribed, formIds: [] });
-    user.pages.set(id, input.tasks ?? ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE']);
+    this.state.pages.set(id, {
+      id,
+      name,
+      category: input.category ?? 'Local business',
+      igAccount: ig,
+      subscribed,
+      formIds: [],
+    });
+    user.pages.set(
+      id,
+      input.tasks ?? ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE'],
+    );
     return { id, name, accessToken: this.pageToken(id, userId), instagramId: ig?.id ?? null };
   }
 
@@ -115,17 +143,31 @@ export class CoreControl {
   pageToken(pageId: string, userId?: string): string {
     const uid = userId ?? [...this.state.users.values()].find((u) => u.pages.has(pageId))?.id;
     if (!uid) throw new Error(`no user holds page ${pageId}`);
-    let parent = [...this.state.tokens.values()].find((t) => t.kind === 'user' && t.userId === uid && t.longLived && t.invalid === null);
-    parent ??= this.state.issueToken('user', { userId: uid, scopes: this.mustUser(uid).scopes, longLived: true });
+    let parent = [...this.state.tokens.values()].find(
+      (t) => t.kind === 'user' && t.userId === uid && t.longLived && t.invalid === null,
+    );
+    parent ??= this.state.issueToken('user', {
+      userId: uid,
+      scopes: this.mustUser(uid).scopes,
+      longLived: true,
+    });
     return this.state.pageTokenFor(parent, pageId).value;
   }
 
-  createForm(input: { pageId: string; name?: string; locale?: string; questions?: Question[]; status?: SimForm['status']; createdTime?: number }): { id: string; name: string; questions: Question[] } {
+  createForm(input: {
+    pageId: string;
+    name?: string;
+    locale?: string;
+    questions?: Question[];
+    status?: SimForm['status'];
+    createdTime?: number;
+  }): { id: string; name: string; questions: Question[] } {
     const page = this.state.pages.get(input.pageId);
     if (!page) throw new Error(`unknown page ${input.pageId}`);
     const loc = localeData(input.locale ?? 'en_US');
     const id = this.state.newId('form');
-    const questions = input.questions ?? makeQuestions(this.state.rng, loc, () => this.state.newId('question'));
+    const questions =
+      input.questions ?? makeQuestions(this.state.rng, loc, () => this.state.newId('question'));
     const name = input.name ?? `${this.state.rng.pick(loc.formNames)} ${page.formIds.length + 1}`;
     const form: SimForm = {
       id,
@@ -146,7 +188,13 @@ export class CoreControl {
   }
 
   /** Adds a lead; by default also sends the signed leadgen webhook like Meta does on submission. */
-  createLead(input: CreateLeadInput): { id: string; formId: string; pageId: string; createdTime: number; fieldData: FieldDatum[] } {
+  createLead(input: CreateLeadInput): {
+    id: string;
+    formId: string;
+    pageId: string;
+    createdTime: number;
+    fieldData: FieldDatum[];
+  } {
     const form = this.resolveForm(input);
     const lead = this.addLead(form, {
       createdTime: input.createdTime ?? this.state.nowS(),
@@ -155,9 +203,16 @@ export class CoreControl {
       platform: input.platform ?? (this.state.rng.chance(0.3) ? 'ig' : 'fb'),
       isTest: input.isTest ?? false,
     });
-    if (input.webhook ?? true) this.sendPageWebhook(lead.pageId, 'leadgen', 'page', leadgenEntry(lead, this.state.nowS()));
+    if (input.webhook ?? true)
+      this.sendPageWebhook(lead.pageId, 'leadgen', 'page', leadgenEntry(lead, this.state.nowS()));
     const fieldData = lead.fieldData ?? form.generate?.(lead.genIndex) ?? [];
-    return { id: lead.id, formId: form.id, pageId: form.pageId, createdTime: lead.createdTime, fieldData };
+    return {
+      id: lead.id,
+      formId: form.id,
+      pageId: form.pageId,
+      createdTime: lead.createdTime,
+      fieldData,
+    };
   }
 
   /** Many leads at once without webhooks (history for backfill tests and benchmarks). */
@@ -169,20 +224,44 @@ export class CoreControl {
     const rng = this.state.rng;
     for (let i = 0; i < count; i++) {
       const t = from + Math.floor(rng.next() * (to - from));
-      const lead = this.makeLead(form, { createdTime: t, fieldData: null, organic: rng.chance(0.2), platform: rng.chance(0.3) ? 'ig' : 'fb', isTest: false });
+      const lead = this.makeLead(form, {
+        createdTime: t,
+        fieldData: null,
+        organic: rng.chance(0.2),
+        platform: rng.chance(0.3) ? 'ig' : 'fb',
+        isTest: false,
+      });
       form.leads.addUnsorted(lead);
     }
     form.leads.finish();
     return count;
   }
 
-  protected addLead(form: SimForm, o: { createdTime: number; fieldData: FieldDatum[] | null; organic: boolean; platform: 'fb' | 'ig'; isTest: boolean }): SimLead {
+  protected addLead(
+    form: SimForm,
+    o: {
+      createdTime: number;
+      fieldData: FieldDatum[] | null;
+      organic: boolean;
+      platform: 'fb' | 'ig';
+      isTest: boolean;
+    },
+  ): SimLead {
     const lead = this.makeLead(form, o);
     form.leads.add(lead);
     return lead;
   }
 
-  private makeLead(form: SimForm, o: { createdTime: number; fieldData: FieldDatum[] | null; organic: boolean; platform: 'fb' | 'ig'; isTest: boolean }): SimLead {
+  private makeLead(
+    form: SimForm,
+    o: {
+      createdTime: number;
+      fieldData: FieldDatum[] | null;
+      organic: boolean;
+      platform: 'fb' | 'ig';
+      isTest: boolean;
+    },
+  ): SimLead {
     const lead: SimLead = {
       id: this.state.newId('lead'),
       formId: form.id,
@@ -232,7 +311,12 @@ export class CoreControl {
   }
 
   /** Sends a page-object webhook only if our app is installed on the page with that field, like Meta. */
-  protected sendPageWebhook(accountPageId: string, field: string, object: string, entry: unknown): boolean {
+  protected sendPageWebhook(
+    accountPageId: string,
+    field: string,
+    object: string,
+    entry: unknown,
+  ): boolean {
     const page = this.state.pages.get(accountPageId);
     const fields = page?.subscribed.get(this.state.appId);
     if (!fields?.includes(field)) return false;
@@ -261,15 +345,27 @@ export class CoreControl {
   removeApp(userId: string): void {
     this.mustUser(userId);
     this.revokeToken({ userId, subcode: 458 });
-    if (this.sim.settings.deauthorizeUrl) this.sim.webhooks.deauthorize(this.sim.settings.deauthorizeUrl, userId, this.state.nowS());
+    if (this.sim.settings.deauthorizeUrl)
+      this.sim.webhooks.deauthorize(this.sim.settings.deauthorizeUrl, userId, this.state.nowS());
   }
 
   /** Webhook switches in one call: target URL, retry timing, drop/duplicate the next N, batching. */
-  configureWebhooks(input: { url?: string | null; deauthorizeUrl?: string | null; retryBaseMs?: number; maxAttempts?: number; batchWindowMs?: number; drop?: number; duplicate?: number; hold?: boolean; flush?: boolean }): { flushed: number[] } {
+  configureWebhooks(input: {
+    url?: string | null;
+    deauthorizeUrl?: string | null;
+    retryBaseMs?: number;
+    maxAttempts?: number;
+    batchWindowMs?: number;
+    drop?: number;
+    duplicate?: number;
+    hold?: boolean;
+    flush?: boolean;
+  }): { flushed: number[] } {
     const w = this.sim.webhooks;
     if (input.url !== undefined) w.setUrl(input.url);
     if (input.deauthorizeUrl !== undefined) this.sim.settings.deauthorizeUrl = input.deauthorizeUrl;
-    for (const k of ['retryBaseMs', 'maxAttempts', 'batchWindowMs'] as const) if (input[k] !== undefined) w.configure({ [k]: input[k] });
+    for (const k of ['retryBaseMs', 'maxAttempts', 'batchWindowMs'] as const)
+      if (input[k] !== undefined) w.configure({ [k]: input[k] });
     if (input.drop) w.dropNext(input.drop);
     if (input.duplicate) w.duplicateNext(input.duplicate);
     if (input.hold) w.hold();
@@ -277,7 +373,9 @@ export class CoreControl {
   }
 
   /** Meta's callback verification GET against the current webhook URL (as on subscribing). */
-  async verifyWebhook(verifyToken: string): Promise<{ ok: boolean; status: number | null; body: string }> {
+  async verifyWebhook(
+    verifyToken: string,
+  ): Promise<{ ok: boolean; status: number | null; body: string }> {
     const url = this.sim.webhooks.url;
     if (!url) throw new Error('no webhook URL set');
     return verifyCallback(url, verifyToken, String(this.state.rng.int(100_000_000, 999_999_999)));
@@ -303,15 +401,20 @@ export class CoreControl {
   /** The user loses their role on the page: their page tokens for it fail with 190/492. */
   removePageRole(userId: string, pageId: string): void {
     this.mustUser(userId).pages.delete(pageId);
-    for (const t of this.state.tokens.values()) if (t.kind === 'page' && t.userId === userId && t.pageId === pageId) t.invalid = 492;
+    for (const t of this.state.tokens.values())
+      if (t.kind === 'page' && t.userId === userId && t.pageId === pageId) t.invalid = 492;
   }
 
   /** The user revokes one permission in their settings; Meta sends a permissions webhook. */
   revokePermission(userId: string, permission: string): void {
     const user = this.mustUser(userId);
     user.scopes = user.scopes.filter((s) => s !== permission);
-    for (const t of this.state.tokens.values()) if (t.userId === userId) t.scopes = t.scopes.filter((s) => s !== permission);
-    this.sim.webhooks.send('permissions', permissionEntry(userId, this.state.nowS(), permission, 'revoked'));
+    for (const t of this.state.tokens.values())
+      if (t.userId === userId) t.scopes = t.scopes.filter((s) => s !== permission);
+    this.sim.webhooks.send(
+      'permissions',
+      permissionEntry(userId, this.state.nowS(), permission, 'revoked'),
+    );
   }
 
   injectFault(spec: FaultSpec): number {
@@ -322,13 +425,18 @@ export class CoreControl {
     this.sim.faults.clear();
   }
 
-  setUsage(usage: Partial<{ call_count: number; total_cputime: number; total_time: number }>): void {
+  setUsage(
+    usage: Partial<{ call_count: number; total_cputime: number; total_time: number }>,
+  ): void {
     Object.assign(this.sim.settings.usage, usage);
   }
 
   /** Graph calls received, oldest first (path is unversioned; token is the raw token). */
   calls(filter: { path?: string; method?: string } = {}): CallRecord[] {
-    return this.state.calls.filter((c) => (!filter.path || c.path === filter.path) && (!filter.method || c.method === filter.method));
+    return this.state.calls.filter(
+      (c) =>
+        (!filter.path || c.path === filter.path) && (!filter.method || c.method === filter.method),
+    );
   }
 
   nowMs(): number {

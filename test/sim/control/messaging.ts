@@ -39,10 +39,15 @@ export class MessagingControl extends CoreControl {
     return this.sentRecords;
   }
 
-  createPerson(pageId: string, platform: 'messenger' | 'instagram' = 'messenger', name?: { first: string; last: string }): SimPerson {
+  createPerson(
+    pageId: string,
+    platform: 'messenger' | 'instagram' = 'messenger',
+    name?: { first: string; last: string },
+  ): SimPerson {
     const page = this.state.pages.get(pageId);
     if (!page) throw new Error(`unknown page ${pageId}`);
-    if (platform === 'instagram' && !page.igAccount) throw new Error(`page ${pageId} has no Instagram account`);
+    if (platform === 'instagram' && !page.igAccount)
+      throw new Error(`page ${pageId} has no Instagram account`);
     const p = makePerson(this.state.rng, this.state.rng.pick(locales));
     const person: SimPerson = {
       id: this.state.newId(platform === 'instagram' ? 'igsid' : 'psid'),
@@ -50,12 +55,16 @@ export class MessagingControl extends CoreControl {
       platform,
       firstName: name?.first ?? p.firstName,
       lastName: name?.last ?? p.lastName,
-      username: platform === 'instagram' ? p.email.split('@')[0]!.replace(/[^a-z0-9_.]/g, '') : null,
+      username:
+        platform === 'instagram' ? p.email.split('@')[0]!.replace(/[^a-z0-9_.]/g, '') : null,
       conversationId: '',
       lastInboundAt: null,
     };
     const conv: SimConversation = {
-      id: platform === 'instagram' ? 'aWdfZAG06' + this.state.rng.chars(40) : 't_' + this.state.newId('conversation'),
+      id:
+        platform === 'instagram'
+          ? 'aWdfZAG06' + this.state.rng.chars(40)
+          : 't_' + this.state.newId('conversation'),
       pageId,
       platform,
       personId: person.id,
@@ -69,10 +78,21 @@ export class MessagingControl extends CoreControl {
   }
 
   /** Appends a message to a thread (no webhook). */
-  addMessage(person: SimPerson, fromPage: boolean, text: string, atMs = this.state.nowMs(), attachments: SimMessage['attachments'] = []): SimMessage {
+  addMessage(
+    person: SimPerson,
+    fromPage: boolean,
+    text: string,
+    atMs = this.state.nowMs(),
+    attachments: SimMessage['attachments'] = [],
+  ): SimMessage {
     const conv = this.state.conversations.get(person.conversationId)!;
     const msg: SimMessage = {
-      id: (person.platform === 'instagram' ? 'aWdfZAG1faXRlbToxOklH' : 'm_') + this.state.rng.chars(44, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+      id:
+        (person.platform === 'instagram' ? 'aWdfZAG1faXRlbToxOklH' : 'm_') +
+        this.state.rng.chars(
+          44,
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+        ),
       conversationId: conv.id,
       fromPage,
       text,
@@ -92,17 +112,33 @@ export class MessagingControl extends CoreControl {
     const text = input.text ?? this.state.rng.pick(messengerLines.inbound);
     const msg = this.addMessage(person, false, text, this.state.nowMs(), input.attachments ?? []);
     const message: Record<string, unknown> = { mid: msg.id, text };
-    if (input.attachments?.length) message.attachments = input.attachments.map((a) => ({ type: a.type, payload: { url: a.url } }));
+    if (input.attachments?.length)
+      message.attachments = input.attachments.map((a) => ({
+        type: a.type,
+        payload: { url: a.url },
+      }));
     if (input.quickReplyPayload) message.quick_reply = { payload: input.quickReplyPayload };
     if (input.replyToMid) message.reply_to = { mid: input.replyToMid };
-    if (input.webhook ?? true) this.sendMessaging(person, 'messages', { sender: { id: person.id }, recipient: { id: this.accountId(person) }, timestamp: msg.createdTime, message });
+    if (input.webhook ?? true)
+      this.sendMessaging(person, 'messages', {
+        sender: { id: person.id },
+        recipient: { id: this.accountId(person) },
+        timestamp: msg.createdTime,
+        message,
+      });
     return { psid: person.id, mid: msg.id, conversationId: person.conversationId };
   }
 
   /** The page replied from another tool (Business Suite): message_echoes webhook. */
-  echoMessage(input: { pageId: string; psid: string; text?: string; appId?: string }): { mid: string } {
+  echoMessage(input: { pageId: string; psid: string; text?: string; appId?: string }): {
+    mid: string;
+  } {
     const person = this.personFor(input.pageId, input.psid);
-    const msg = this.addMessage(person, true, input.text ?? this.state.rng.pick(messengerLines.outbound));
+    const msg = this.addMessage(
+      person,
+      true,
+      input.text ?? this.state.rng.pick(messengerLines.outbound),
+    );
     this.sendEcho(person, msg, input.appId ?? '263902037430900');
     return { mid: msg.id };
   }
@@ -116,21 +152,38 @@ export class MessagingControl extends CoreControl {
     });
   }
 
-  messengerDelivery(input: { pageId: string; psid: string; mids?: string[]; watermark?: number }): void {
+  messengerDelivery(input: {
+    pageId: string;
+    psid: string;
+    mids?: string[];
+    watermark?: number;
+  }): void {
     const person = this.personFor(input.pageId, input.psid);
     const delivery: Record<string, unknown> = {};
     if (input.mids) delivery.mids = input.mids;
     delivery.watermark = input.watermark ?? this.state.nowMs();
-    this.sendMessaging(person, 'message_deliveries', { sender: { id: person.id }, recipient: { id: this.accountId(person) }, delivery });
+    this.sendMessaging(person, 'message_deliveries', {
+      sender: { id: person.id },
+      recipient: { id: this.accountId(person) },
+      delivery,
+    });
   }
 
   messengerRead(input: { pageId: string; psid: string; watermark?: number }): void {
     const person = this.personFor(input.pageId, input.psid);
     const now = this.state.nowMs();
-    this.sendMessaging(person, 'message_reads', { sender: { id: person.id }, recipient: { id: this.accountId(person) }, timestamp: now, read: { watermark: input.watermark ?? now } });
+    this.sendMessaging(person, 'message_reads', {
+      sender: { id: person.id },
+      recipient: { id: this.accountId(person) },
+      timestamp: now,
+      read: { watermark: input.watermark ?? now },
+    });
   }
 
-  messengerPostback(input: { pageId: string; psid?: string; title?: string; payload?: string }): { psid: string; mid: string } {
+  messengerPostback(input: { pageId: string; psid?: string; title?: string; payload?: string }): {
+    psid: string;
+    mid: string;
+  } {
     const person = this.personFor(input.pageId, input.psid);
     const title = input.title ?? 'Get Started';
     const msg = this.addMessage(person, false, title);
@@ -143,14 +196,26 @@ export class MessagingControl extends CoreControl {
     return { psid: person.id, mid: msg.id };
   }
 
-  messengerReaction(input: { pageId: string; psid: string; mid: string; reaction?: string; emoji?: string; action?: 'react' | 'unreact' }): void {
+  messengerReaction(input: {
+    pageId: string;
+    psid: string;
+    mid: string;
+    reaction?: string;
+    emoji?: string;
+    action?: 'react' | 'unreact';
+  }): void {
     const person = this.personFor(input.pageId, input.psid);
     const reaction: Record<string, unknown> = { mid: input.mid, action: input.action ?? 'react' };
     if (reaction.action === 'react') {
       reaction.reaction = input.reaction ?? 'love';
       reaction.emoji = input.emoji ?? '❤️';
     }
-    this.sendMessaging(person, 'message_reactions', { sender: { id: person.id }, recipient: { id: this.accountId(person) }, timestamp: this.state.nowMs(), reaction });
+    this.sendMessaging(person, 'message_reactions', {
+      sender: { id: person.id },
+      recipient: { id: this.accountId(person) },
+      timestamp: this.state.nowMs(),
+      reaction,
+    });
   }
 
   /** History for backfill: n threads (a third on Instagram when linked), some inside the 24 h window. */
@@ -161,7 +226,11 @@ export class MessagingControl extends CoreControl {
     for (let i = 0; i < n; i++) {
       const platform = page.igAccount && i % 3 === 2 ? 'instagram' : 'messenger';
       const person = this.createPerson(pageId, platform);
-      let t = now - (i < 2 ? this.state.rng.int(5, 600) * 60_000 : this.state.rng.int(1, days * 24) * 3_600_000);
+      let t =
+        now -
+        (i < 2
+          ? this.state.rng.int(5, 600) * 60_000
+          : this.state.rng.int(1, days * 24) * 3_600_000);
       const count = this.state.rng.int(2, 7);
       for (let m = 0; m < count; m++) {
         const fromPage = m % 2 === 1;
@@ -174,7 +243,11 @@ export class MessagingControl extends CoreControl {
     return n;
   }
 
-  protected personFor(pageId: string, psid?: string, platform?: 'messenger' | 'instagram'): SimPerson {
+  protected personFor(
+    pageId: string,
+    psid?: string,
+    platform?: 'messenger' | 'instagram',
+  ): SimPerson {
     if (psid) {
       const p = this.state.persons.get(psid);
       if (!p || p.pageId !== pageId) throw new Error(`unknown person ${psid} on page ${pageId}`);
@@ -192,6 +265,11 @@ export class MessagingControl extends CoreControl {
   protected sendMessaging(person: SimPerson, field: string, event: Record<string, unknown>): void {
     const object = person.platform === 'instagram' ? 'instagram' : 'page';
     const time = typeof event.timestamp === 'number' ? event.timestamp : this.state.nowMs();
-    this.sendPageWebhook(person.pageId, field, object, messagingEntry(this.accountId(person), time, event));
+    this.sendPageWebhook(
+      person.pageId,
+      field,
+      object,
+      messagingEntry(this.accountId(person), time, event),
+    );
   }
 }

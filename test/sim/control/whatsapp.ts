@@ -6,7 +6,8 @@ import { whatsappEntry } from '../payloads';
 import { applyScenario, type ScenarioSpec, type ScenarioSummary } from '../scenario';
 import { MessagingControl } from './messaging';
 
-export type WaInboundType = 'text' | 'image' | 'location' | 'contacts' | 'button' | 'interactive' | 'reaction';
+export type WaInboundType =
+  'text' | 'image' | 'location' | 'contacts' | 'button' | 'interactive' | 'reaction';
 
 export interface WaInboundInput {
   phoneNumberId: string;
@@ -29,20 +30,33 @@ export interface WaStatusInput {
   errors?: { code: number; title: string; message?: string; details?: string }[];
 }
 
-const tinyPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const tinyPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** WhatsApp Cloud API accounts, inbound messages and statuses; CAPI datasets; scenarios. */
 export class Control extends MessagingControl {
   /** A WABA with phone numbers, owned by a business whose system user holds a non-expiring token. */
-  createWhatsApp(input: { userId?: string; name?: string; phones?: number; displayNumbers?: string[] } = {}): { wabaId: string; phoneNumberIds: string[]; systemUserId: string; systemUserToken: string } {
+  createWhatsApp(
+    input: { userId?: string; name?: string; phones?: number; displayNumbers?: string[] } = {},
+  ): { wabaId: string; phoneNumberIds: string[]; systemUserId: string; systemUserToken: string } {
     const owner = this.mustUser(input.userId ?? this.ownerId());
     const wabaId = this.state.newId('waba');
     const name = input.name ?? 'Lead Inbox Demo Business';
     const phoneIds: string[] = [];
     for (let i = 0; i < (input.phones ?? 1); i++) {
       const id = this.state.newId('phone');
-      const digits = input.displayNumbers?.[i]?.replace(/\D/g, '') ?? `1555${String(this.state.rng.int(1000000, 9999999))}`;
-      this.state.phones.set(id, { id, wabaId, displayPhoneNumber: digits, verifiedName: name, qualityRating: 'GREEN' });
+      const digits =
+        input.displayNumbers?.[i]?.replace(/\D/g, '') ??
+        `1555${String(this.state.rng.int(1000000, 9999999))}`;
+      this.state.phones.set(id, {
+        id,
+        wabaId,
+        displayPhoneNumber: digits,
+        verifiedName: name,
+        qualityRating: 'GREEN',
+      });
       phoneIds.push(id);
     }
     this.state.wabas.set(wabaId, {
@@ -50,19 +64,59 @@ export class Control extends MessagingControl {
       name,
       currency: 'USD',
       timezoneId: '1',
-      namespace: this.state.rng.chars(8, 'abcdef0123456789') + '_' + this.state.rng.chars(4, 'abcdef0123456789'),
+      namespace:
+        this.state.rng.chars(8, 'abcdef0123456789') +
+        '_' +
+        this.state.rng.chars(4, 'abcdef0123456789'),
       phoneIds,
       templates: [
-        { id: this.state.newId('template'), name: 'hello_world', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'HEADER', format: 'TEXT', text: 'Hello World' }, { type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta.' }] },
-        { id: this.state.newId('template'), name: 'lead_follow_up', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, thanks for your interest in {{2}}. When is a good time to call?' }] },
-        { id: this.state.newId('template'), name: 'seguimiento', language: 'es', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hola {{1}}, ¿cuándo podemos llamarte?' }] },
+        {
+          id: this.state.newId('template'),
+          name: 'hello_world',
+          language: 'en_US',
+          status: 'APPROVED',
+          category: 'UTILITY',
+          components: [
+            { type: 'HEADER', format: 'TEXT', text: 'Hello World' },
+            {
+              type: 'BODY',
+              text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta.',
+            },
+          ],
+        },
+        {
+          id: this.state.newId('template'),
+          name: 'lead_follow_up',
+          language: 'en_US',
+          status: 'APPROVED',
+          category: 'UTILITY',
+          components: [
+            {
+              type: 'BODY',
+              text: 'Hi {{1}}, thanks for your interest in {{2}}. When is a good time to call?',
+            },
+          ],
+        },
+        {
+          id: this.state.newId('template'),
+          name: 'seguimiento',
+          language: 'es',
+          status: 'APPROVED',
+          category: 'UTILITY',
+          components: [{ type: 'BODY', text: 'Hola {{1}}, ¿cuándo podemos llamarte?' }],
+        },
       ],
       subscribed: new Map([[this.state.appId, ['messages']]]),
     });
     owner.wabaIds.add(wabaId);
     const system = this.createUser({ name: `${name} System User`, system: true });
     this.mustUser(system.id).wabaIds.add(wabaId);
-    return { wabaId, phoneNumberIds: phoneIds, systemUserId: system.id, systemUserToken: this.userToken(system.id) };
+    return {
+      wabaId,
+      phoneNumberIds: phoneIds,
+      systemUserId: system.id,
+      systemUserToken: this.userToken(system.id),
+    };
   }
 
   seedWhatsApp(userId: string): { wabaId: string; phoneNumberId: string; systemUserToken: string } {
@@ -71,7 +125,8 @@ export class Control extends MessagingControl {
     // WhatsApp has no history API: seeded contacts only open (or not) the service window.
     for (let i = 0; i < 4; i++) {
       const c = this.contactFor(phoneId);
-      c.lastInboundAt = this.state.nowMs() - (i < 2 ? i * 3_600_000 + 60_000 : (i + 1) * 86_400_000);
+      c.lastInboundAt =
+        this.state.nowMs() - (i < 2 ? i * 3_600_000 + 60_000 : (i + 1) * 86_400_000);
     }
     return { wabaId: wa.wabaId, phoneNumberId: phoneId, systemUserToken: wa.systemUserToken };
   }
@@ -95,7 +150,12 @@ export class Control extends MessagingControl {
   }
 
   /** A WhatsApp user writes to a number: messages webhook with contacts[] and messages[]. */
-  whatsappInbound(input: WaInboundInput): { wamid: string; waId: string; userId: string; mediaId?: string } {
+  whatsappInbound(input: WaInboundInput): {
+    wamid: string;
+    waId: string;
+    userId: string;
+    mediaId?: string;
+  } {
     const phone = this.state.phones.get(input.phoneNumberId);
     if (!phone) throw new Error(`unknown phone number ${input.phoneNumberId}`);
     const contact = this.contactFor(phone.id, input.from, input.name);
@@ -120,27 +180,53 @@ export class Control extends MessagingControl {
       case 'image': {
         const media = this.createMedia(phone.id, tinyPng, 'image/jpeg');
         mediaId = media.id;
-        msg.image = { caption: input.text ?? 'Photo of the room', mime_type: media.mimeType, sha256: media.sha256, id: media.id };
+        msg.image = {
+          caption: input.text ?? 'Photo of the room',
+          mime_type: media.mimeType,
+          sha256: media.sha256,
+          id: media.id,
+        };
         break;
       }
       case 'location':
-        msg.location = { latitude: 40.4168, longitude: -3.7038, name: 'Puerta del Sol', address: 'Plaza de la Puerta del Sol, Madrid' };
+        msg.location = {
+          latitude: 40.4168,
+          longitude: -3.7038,
+          name: 'Puerta del Sol',
+          address: 'Plaza de la Puerta del Sol, Madrid',
+        };
         break;
       case 'contacts':
-        msg.contacts = [{ name: { formatted_name: 'Jürgen Müller', first_name: 'Jürgen', last_name: 'Müller' }, phones: [{ phone: '+49 151 23456789', wa_id: '4915123456789', type: 'CELL' }] }];
+        msg.contacts = [
+          {
+            name: { formatted_name: 'Jürgen Müller', first_name: 'Jürgen', last_name: 'Müller' },
+            phones: [{ phone: '+49 151 23456789', wa_id: '4915123456789', type: 'CELL' }],
+          },
+        ];
         break;
       case 'button':
         msg.button = { payload: 'CALL_ME', text: input.text ?? 'Call me' };
         break;
       case 'interactive':
-        msg.interactive = { type: 'button_reply', button_reply: { id: 'slot_morning', title: input.text ?? 'Morning' } };
+        msg.interactive = {
+          type: 'button_reply',
+          button_reply: { id: 'slot_morning', title: input.text ?? 'Morning' },
+        };
         break;
       case 'reaction':
         msg.reaction = { message_id: input.contextId ?? '', emoji: '👍' };
         delete msg.context;
         break;
     }
-    this.state.waMessages.set(wamid, { id: wamid, phoneId: phone.id, waId: contact.waId, direction: 'in', type, body: msg, timestamp: now });
+    this.state.waMessages.set(wamid, {
+      id: wamid,
+      phoneId: phone.id,
+      waId: contact.waId,
+      direction: 'in',
+      type,
+      body: msg,
+      timestamp: now,
+    });
     const contactEntry: Record<string, unknown> = { profile: { name: contact.name } };
     if (!input.withoutPhone) contactEntry.wa_id = contact.waId;
     contactEntry.user_id = contact.userId;
@@ -162,22 +248,38 @@ export class Control extends MessagingControl {
     };
     if (contact) status.recipient_user_id = contact.userId;
     if (input.status === 'sent' || input.status === 'delivered') {
-      status.conversation = { id: this.state.rng.chars(32, 'abcdef0123456789'), origin: { type: 'service' } };
-      status.pricing = { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' };
+      status.conversation = {
+        id: this.state.rng.chars(32, 'abcdef0123456789'),
+        origin: { type: 'service' },
+      };
+      status.pricing = {
+        billable: false,
+        pricing_model: 'PMP',
+        category: 'service',
+        type: 'free_customer_service',
+      };
     }
     if (input.status === 'failed') {
-      status.errors = (input.errors ?? [{ code: 131026, title: 'Message undeliverable' }]).map((e) => ({
-        code: e.code,
-        title: e.title,
-        message: e.message ?? e.title,
-        error_data: { details: e.details ?? e.title },
-      }));
+      status.errors = (input.errors ?? [{ code: 131026, title: 'Message undeliverable' }]).map(
+        (e) => ({
+          code: e.code,
+          title: e.title,
+          message: e.message ?? e.title,
+          error_data: { details: e.details ?? e.title },
+        }),
+      );
     }
     this.sendWa(phoneId, { statuses: [status] });
   }
 
   createMedia(phoneId: string, bytes: Buffer, mimeType: string): SimMedia {
-    const media: SimMedia = { id: this.state.newId('media'), phoneId, mimeType, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    const media: SimMedia = {
+      id: this.state.newId('media'),
+      phoneId,
+      mimeType,
+      bytes,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
     this.state.media.set(media.id, media);
     return media;
   }
@@ -190,7 +292,11 @@ export class Control extends MessagingControl {
     const phone = this.state.phones.get(phoneId)!;
     const waba = this.state.wabas.get(phone.wabaId)!;
     if (!waba.subscribed.has(this.state.appId)) return;
-    const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: phone.displayPhoneNumber, phone_number_id: phone.id }, ...partial };
+    const value = {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: phone.displayPhoneNumber, phone_number_id: phone.id },
+      ...partial,
+    };
     this.sim.webhooks.send('whatsapp_business_account', whatsappEntry(waba.id, value));
   }
 
@@ -203,10 +309,22 @@ export class Control extends MessagingControl {
     return { id, name };
   }
 
-  readonly capiReceived: { datasetId: string; at: number; testEventCode: string | null; events: unknown[]; token: string }[] = [];
+  readonly capiReceived: {
+    datasetId: string;
+    at: number;
+    testEventCode: string | null;
+    events: unknown[];
+    token: string;
+  }[] = [];
 
   /** Every accepted Conversions API batch, oldest first (rejected batches are not recorded). */
-  capiEvents(): { datasetId: string; at: number; testEventCode: string | null; events: unknown[]; token: string }[] {
+  capiEvents(): {
+    datasetId: string;
+    at: number;
+    testEventCode: string | null;
+    events: unknown[];
+    token: string;
+  }[] {
     return this.capiReceived;
   }
 

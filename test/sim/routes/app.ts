@@ -22,7 +22,11 @@ function subsOf(sim: SimContext): Map<string, AppSubscription> {
 }
 
 /** Meta's verification GET; resolves with what the callback answered. */
-export async function verifyCallback(callbackUrl: string, verifyToken: string, challenge: string): Promise<{ ok: boolean; status: number | null; body: string }> {
+export async function verifyCallback(
+  callbackUrl: string,
+  verifyToken: string,
+  challenge: string,
+): Promise<{ ok: boolean; status: number | null; body: string }> {
   const url = new URL(callbackUrl);
   url.searchParams.set('hub.mode', 'subscribe');
   url.searchParams.set('hub.challenge', challenge);
@@ -38,11 +42,22 @@ export async function verifyCallback(callbackUrl: string, verifyToken: string, c
 
 function appOnly(call: GraphCall): void {
   if (call.token.kind !== 'app') {
-    throw new GraphFail(400, { message: '(#15) This method must be called with an app access_token.', type: 'OAuthException', code: 15 });
+    throw new GraphFail(400, {
+      message: '(#15) This method must be called with an app access_token.',
+      type: 'OAuthException',
+      code: 15,
+    });
   }
 }
 
-const objects = new Set(['page', 'instagram', 'whatsapp_business_account', 'permissions', 'user', 'application']);
+const objects = new Set([
+  'page',
+  'instagram',
+  'whatsapp_business_account',
+  'permissions',
+  'user',
+  'application',
+]);
 
 export const appRoutes: GraphRoute[] = [
   {
@@ -52,8 +67,10 @@ export const appRoutes: GraphRoute[] = [
     handle: async (call) => {
       appOnly(call);
       const p = call.req.params;
-      if (!p.object || !objects.has(p.object)) throw fail.param(`Param object must be one of {${[...objects].join(', ')}}`);
-      if (!p.callback_url || !/^https?:\/\//.test(p.callback_url)) throw fail.param('Param callback_url must be a valid URL');
+      if (!p.object || !objects.has(p.object))
+        throw fail.param(`Param object must be one of {${[...objects].join(', ')}}`);
+      if (!p.callback_url || !/^https?:\/\//.test(p.callback_url))
+        throw fail.param('Param callback_url must be a valid URL');
       const challenge = String(call.sim.state.rng.int(100_000_000, 999_999_999));
       const check = await verifyCallback(p.callback_url, p.verify_token ?? '', challenge);
       if (!check.ok) {
@@ -63,7 +80,10 @@ export const appRoutes: GraphRoute[] = [
           code: 2200,
         });
       }
-      const fields = (p.fields ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const fields = (p.fields ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       subsOf(call.sim).set(p.object, { object: p.object, callbackUrl: p.callback_url, fields });
       call.sim.webhooks.setUrl(p.callback_url);
       return { json: { success: true } };
@@ -75,7 +95,12 @@ export const appRoutes: GraphRoute[] = [
     method: 'GET',
     handle: (call) => {
       appOnly(call);
-      const data = [...subsOf(call.sim).values()].map((s) => ({ object: s.object, callback_url: s.callbackUrl, active: true, fields: s.fields.map((name) => ({ name, version: call.sim.defaultVersion })) }));
+      const data = [...subsOf(call.sim).values()].map((s) => ({
+        object: s.object,
+        callback_url: s.callbackUrl,
+        active: true,
+        fields: s.fields.map((name) => ({ name, version: call.sim.defaultVersion })),
+      }));
       return { json: { data } };
     },
   },

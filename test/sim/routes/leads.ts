@@ -39,7 +39,11 @@ export function leadFieldData(lead: SimLead, form: SimForm | undefined): FieldDa
 }
 
 /** One lead as Graph JSON; ad fields are absent (not null) for organic and test leads, as Meta omits them. */
-export function renderLead(sim: SimContext, lead: SimLead, fields: string[]): Record<string, unknown> {
+export function renderLead(
+  sim: SimContext,
+  lead: SimLead,
+  fields: string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const form = sim.state.forms.get(lead.formId);
   for (const f of fields) {
@@ -83,8 +87,19 @@ export function renderLead(sim: SimContext, lead: SimLead, fields: string[]): Re
   return out;
 }
 
-function camel(f: 'ad_id' | 'ad_name' | 'adset_id' | 'adset_name' | 'campaign_id' | 'campaign_name') {
-  return ({ ad_id: 'adId', ad_name: 'adName', adset_id: 'adsetId', adset_name: 'adsetName', campaign_id: 'campaignId', campaign_name: 'campaignName' } as const)[f];
+function camel(
+  f: 'ad_id' | 'ad_name' | 'adset_id' | 'adset_name' | 'campaign_id' | 'campaign_name',
+) {
+  return (
+    {
+      ad_id: 'adId',
+      ad_name: 'adName',
+      adset_id: 'adsetId',
+      adset_name: 'adsetName',
+      campaign_id: 'campaignId',
+      campaign_name: 'campaignName',
+    } as const
+  )[f];
 }
 
 export function leadFieldList(raw: string | undefined): string[] {
@@ -113,8 +128,10 @@ export function parseFiltering(raw: unknown): Window {
     const field = String(f?.field ?? '');
     const op = String(f?.operator ?? '');
     const value = Number(f?.value);
-    if (field !== 'time_created') throw fail.param(`Filtering field '${field}' with operation '${op}' is not supported`);
-    if (!Number.isFinite(value)) throw fail.param(`Filtering value for field '${field}' must be a number`);
+    if (field !== 'time_created')
+      throw fail.param(`Filtering field '${field}' with operation '${op}' is not supported`);
+    if (!Number.isFinite(value))
+      throw fail.param(`Filtering value for field '${field}' must be a number`);
     if (op === 'GREATER_THAN') w.gt = Math.max(w.gt ?? -Infinity, Math.floor(value));
     else if (op === 'LESS_THAN') w.lt = Math.min(w.lt ?? Infinity, Math.ceil(value));
     else throw fail.param(`Filtering field '${field}' with operation '${op}' is not supported`);

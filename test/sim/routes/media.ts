@@ -4,7 +4,10 @@ import type { SimContext } from '../context';
 import { GraphFail } from '../errors';
 import type { Req, Reply } from '../http';
 
-const avatarPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const avatarPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /**
  * Downloads behind media URLs (meta-platform.md §5): the WhatsApp URL needs the same Bearer
@@ -17,8 +20,16 @@ export async function handleMedia(sim: SimContext, req: Req): Promise<Reply> {
   const media = sim.state.media.get(file);
   const exp = Number(req.url.searchParams.get('ext'));
   const hash = req.url.searchParams.get('hash') ?? '';
-  const want = createHmac('sha256', sim.state.appSecret).update(`${file}:${exp}`).digest('hex').slice(0, 24);
-  if (!media || hash.length !== want.length || !timingSafeEqual(Buffer.from(hash), Buffer.from(want))) return { status: 404, text: 'Not found' };
+  const want = createHmac('sha256', sim.state.appSecret)
+    .update(`${file}:${exp}`)
+    .digest('hex')
+    .slice(0, 24);
+  if (
+    !media ||
+    hash.length !== want.length ||
+    !timingSafeEqual(Buffer.from(hash), Buffer.from(want))
+  )
+    return { status: 404, text: 'Not found' };
   if (exp < sim.state.nowS()) return { status: 404, text: 'URL signature expired' };
   try {
     const token = validateToken(sim.state, req.token);

@@ -21,18 +21,38 @@ function pendingOf(sim: SimContext): Map<string, Pending> {
 export function handleDialog(sim: SimContext, req: Req): Reply {
   if (req.method === 'POST' && req.segments[2] === 'confirm') return confirm(sim, req);
   const p = req.params;
-  if (p.client_id !== sim.state.appId) return page('Error', '<h1>Invalid App ID</h1><p>The provided app ID does not look like a valid app ID.</p>', 400);
+  if (p.client_id !== sim.state.appId)
+    return page(
+      'Error',
+      '<h1>Invalid App ID</h1><p>The provided app ID does not look like a valid app ID.</p>',
+      400,
+    );
   if (!p.redirect_uri || !/^https?:\/\//.test(p.redirect_uri)) {
-    return page('Error', '<h1>URL blocked</h1><p>This redirect failed because the redirect URI is not whitelisted in the app’s Client OAuth Settings.</p>', 400);
+    return page(
+      'Error',
+      '<h1>URL blocked</h1><p>This redirect failed because the redirect URI is not whitelisted in the app’s Client OAuth Settings.</p>',
+      400,
+    );
   }
-  if (p.code_challenge && p.code_challenge_method && !['S256', 'plain'].includes(p.code_challenge_method)) {
-    return redirectWith(p, { error: 'invalid_request', error_description: 'Invalid code_challenge_method' });
+  if (
+    p.code_challenge &&
+    p.code_challenge_method &&
+    !['S256', 'plain'].includes(p.code_challenge_method)
+  ) {
+    return redirectWith(p, {
+      error: 'invalid_request',
+      error_description: 'Invalid code_challenge_method',
+    });
   }
   if (sim.settings.oauthAutoApprove) return approve(sim, p);
   const id = sim.state.rng.chars(24);
   pendingOf(sim).set(id, { params: { ...p } });
-  const user = sim.settings.browserUserId ? sim.state.users.get(sim.settings.browserUserId) : undefined;
-  const scopes = p.config_id ? '(set by the business login configuration)' : (p.scope ?? 'public_profile').split(',').map(esc).join(', ');
+  const user = sim.settings.browserUserId
+    ? sim.state.users.get(sim.settings.browserUserId)
+    : undefined;
+  const scopes = p.config_id
+    ? '(set by the business login configuration)'
+    : (p.scope ?? 'public_profile').split(',').map(esc).join(', ');
   return page(
     'Log in with Facebook',
     `<main>
@@ -53,7 +73,12 @@ function confirm(sim: SimContext, req: Req): Reply {
   if (!pending) return page('Error', '<h1>This login request has expired</h1>', 400);
   pendingOf(sim).delete(req.params.request!);
   if (req.params.decision !== 'approve') {
-    return redirectWith(pending.params, { error: 'access_denied', error_code: '200', error_description: 'Permissions error', error_reason: 'user_denied' });
+    return redirectWith(pending.params, {
+      error: 'access_denied',
+      error_code: '200',
+      error_description: 'Permissions error',
+      error_reason: 'user_denied',
+    });
   }
   return approve(sim, pending.params);
 }
@@ -62,8 +87,11 @@ function approve(sim: SimContext, p: Record<string, string>): Reply {
   const { state } = sim;
   const userId = sim.settings.browserUserId ?? sim.control.ownerId();
   const user = state.users.get(userId)!;
-  const requested = p.config_id ? user.scopes : (p.scope ?? 'public_profile').split(/[ ,]+/).filter(Boolean);
-  const code = 'AQ' + state.rng.chars(150, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+  const requested = p.config_id
+    ? user.scopes
+    : (p.scope ?? 'public_profile').split(/[ ,]+/).filter(Boolean);
+  const code =
+    'AQ' + state.rng.chars(150, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
   codesOf(sim).set(code, {
     code,
     clientId: p.client_id!,

@@ -10,14 +10,41 @@ import { pageList } from '../paging';
 const accountsDefault = ['access_token', 'category', 'category_list', 'name', 'id', 'tasks'];
 const formDefault = ['id', 'locale', 'name', 'status'];
 const formFields = new Set([
-  'id', 'name', 'status', 'locale', 'created_time', 'leads_count', 'expired_leads_count', 'organic_leads_count',
-  'questions', 'privacy_policy_url', 'page_id', 'page', 'follow_up_action_url', 'context_card', 'is_optimized_for_quality',
+  'id',
+  'name',
+  'status',
+  'locale',
+  'created_time',
+  'leads_count',
+  'expired_leads_count',
+  'organic_leads_count',
+  'questions',
+  'privacy_policy_url',
+  'page_id',
+  'page',
+  'follow_up_action_url',
+  'context_card',
+  'is_optimized_for_quality',
 ]);
-const subscribableFields = new Set([...pageWebhookFields, 'feed', 'standby', 'messaging_handovers', 'messaging_optins', 'messaging_referrals']);
+const subscribableFields = new Set([
+  ...pageWebhookFields,
+  'feed',
+  'standby',
+  'messaging_handovers',
+  'messaging_optins',
+  'messaging_referrals',
+]);
 
-function renderPage(call: GraphCall, page: SimPage, specs: FieldSpec[] | null, fallback: string[], tasks?: string[]): Record<string, unknown> {
+function renderPage(
+  call: GraphCall,
+  page: SimPage,
+  specs: FieldSpec[] | null,
+  fallback: string[],
+  tasks?: string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of specs ?? fallback.map((name): FieldSpec => ({ name, modifiers: {}, children: null }))) {
+  for (const f of specs ??
+    fallback.map((name): FieldSpec => ({ name, modifiers: {}, children: null }))) {
     switch (f.name) {
       case 'id':
         out.id = page.id;
@@ -36,7 +63,8 @@ function renderPage(call: GraphCall, page: SimPage, specs: FieldSpec[] | null, f
         break;
       case 'access_token':
         // Only a user token of someone with a role on the page yields the page token.
-        if (call.token.kind === 'user' || call.token.kind === 'system_user') out.access_token = call.sim.state.pageTokenFor(call.token, page.id).value;
+        if (call.token.kind === 'user' || call.token.kind === 'system_user')
+          out.access_token = call.sim.state.pageTokenFor(call.token, page.id).value;
         else if (call.token.kind === 'page') out.access_token = call.token.value;
         break;
       case 'instagram_business_account':
@@ -44,7 +72,8 @@ function renderPage(call: GraphCall, page: SimPage, specs: FieldSpec[] | null, f
         if (page.igAccount) {
           const sub = fieldNames(f.children, ['id']);
           const ig: Record<string, unknown> = {};
-          for (const s of sub) if (s === 'id' || s === 'username' || s === 'name') ig[s] = page.igAccount[s];
+          for (const s of sub)
+            if (s === 'id' || s === 'username' || s === 'name') ig[s] = page.igAccount[s];
           ig.id = page.igAccount.id;
           out[f.name] = ig;
         }
@@ -53,7 +82,12 @@ function renderPage(call: GraphCall, page: SimPage, specs: FieldSpec[] | null, f
         out.link = `https://www.facebook.com/${page.id}`;
         break;
       case 'leadgen_forms':
-        out.leadgen_forms = pageList(call.sim, { ...call.req, params: { limit: f.modifiers.limit ?? '25' } }, formsOf(call.sim, page), (form) => renderForm(call.sim, form, f.children));
+        out.leadgen_forms = pageList(
+          call.sim,
+          { ...call.req, params: { limit: f.modifiers.limit ?? '25' } },
+          formsOf(call.sim, page),
+          (form) => renderForm(call.sim, form, f.children),
+        );
         delete (out.leadgen_forms as { paging?: unknown }).paging;
         break;
       default:
@@ -65,10 +99,16 @@ function renderPage(call: GraphCall, page: SimPage, specs: FieldSpec[] | null, f
 }
 
 function formsOf(sim: SimContext, page: SimPage): SimForm[] {
-  return page.formIds.map((id) => sim.state.forms.get(id)!).filter((f) => f && f.status !== 'DELETED');
+  return page.formIds
+    .map((id) => sim.state.forms.get(id)!)
+    .filter((f) => f && f.status !== 'DELETED');
 }
 
-export function renderForm(sim: SimContext, form: SimForm, specs: FieldSpec[] | null): Record<string, unknown> {
+export function renderForm(
+  sim: SimContext,
+  form: SimForm,
+  specs: FieldSpec[] | null,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const names = fieldNames(specs, formDefault);
   for (const n of names) {
@@ -90,7 +130,8 @@ export function renderForm(sim: SimContext, form: SimForm, specs: FieldSpec[] | 
         out.leads_count = form.leads.size;
         break;
       case 'expired_leads_count':
-        out.expired_leads_count = form.leads.size - form.leads.countSince(sim.state.nowS() - 90 * 86400);
+        out.expired_leads_count =
+          form.leads.size - form.leads.countSince(sim.state.nowS() - 90 * 86400);
         break;
       case 'organic_leads_count':
         out.organic_leads_count = form.leads.all().reduce((n, l) => n + (l.ad ? 0 : 1), 0);
@@ -140,9 +181,17 @@ function subscribedApps(call: GraphCall): Reply {
   }
   const raw = call.req.params.subscribed_fields;
   if (!raw) throw fail.param('The parameter subscribed_fields is required');
-  const fields = raw.startsWith('[') ? (JSON.parse(raw) as string[]) : raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const fields = raw.startsWith('[')
+    ? (JSON.parse(raw) as string[])
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
   fields.forEach((f, i) => {
-    if (!subscribableFields.has(f)) throw fail.param(`Param subscribed_fields[${i}] must be one of {${[...subscribableFields].join(', ')}} - got "${f}".`);
+    if (!subscribableFields.has(f))
+      throw fail.param(
+        `Param subscribed_fields[${i}] must be one of {${[...subscribableFields].join(', ')}} - got "${f}".`,
+      );
   });
   page.subscribed.set(state.appId, [...new Set(fields)]);
   return { json: { success: true } };
@@ -155,13 +204,18 @@ export const pageRoutes: GraphRoute[] = [
     method: 'GET',
     handle: (call) => {
       const { state } = call.sim;
-      if (call.token.kind !== 'user' && call.token.kind !== 'system_user') throw fail.unknownField('accounts', 'Page');
+      if (call.token.kind !== 'user' && call.token.kind !== 'system_user')
+        throw fail.unknownField('accounts', 'Page');
       if (call.token.userId !== call.id) throw fail.noObject(call.id);
       requireScope(call.token, 'pages_show_list');
       const user = state.users.get(call.id)!;
       const pages = [...user.pages.keys()].map((id) => state.pages.get(id)!).filter(Boolean);
       const specs = parseFields(call.req.params.fields);
-      return { json: pageList(call.sim, call.req, pages, (p) => renderPage(call, p, specs, accountsDefault, user.pages.get(p.id))) };
+      return {
+        json: pageList(call.sim, call.req, pages, (p) =>
+          renderPage(call, p, specs, accountsDefault, user.pages.get(p.id)),
+        ),
+      };
     },
   },
   {
@@ -180,7 +234,14 @@ export const pageRoutes: GraphRoute[] = [
       return { json: out };
     },
   },
-  { kind: 'page', edge: null, method: 'GET', handle: (call) => ({ json: renderPage(call, getPage(call), parseFields(call.req.params.fields), ['name', 'id']) }) },
+  {
+    kind: 'page',
+    edge: null,
+    method: 'GET',
+    handle: (call) => ({
+      json: renderPage(call, getPage(call), parseFields(call.req.params.fields), ['name', 'id']),
+    }),
+  },
   {
     kind: 'igAccount',
     edge: null,
@@ -192,7 +253,8 @@ export const pageRoutes: GraphRoute[] = [
       const out: Record<string, unknown> = {};
       for (const n of fieldNames(parseFields(call.req.params.fields), ['id'])) {
         if (n === 'id' || n === 'username' || n === 'name') out[n] = ig[n];
-        else if (n === 'profile_picture_url') out[n] = `${call.sim.baseUrl()}/_media/avatar/${ig.id}.png`;
+        else if (n === 'profile_picture_url')
+          out[n] = `${call.sim.baseUrl()}/_media/avatar/${ig.id}.png`;
         else throw fail.unknownField(n, 'IGUser');
       }
       out.id = ig.id;
@@ -210,7 +272,11 @@ export const pageRoutes: GraphRoute[] = [
       const page = getPage(call);
       requireScope(call.token, 'pages_manage_ads');
       const specs = parseFields(call.req.params.fields);
-      return { json: pageList(call.sim, call.req, formsOf(call.sim, page), (f) => renderForm(call.sim, f, specs)) };
+      return {
+        json: pageList(call.sim, call.req, formsOf(call.sim, page), (f) =>
+          renderForm(call.sim, f, specs),
+        ),
+      };
     },
   },
   {

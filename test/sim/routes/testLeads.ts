@@ -19,7 +19,9 @@ export const testLeadRoutes: GraphRoute[] = [
       const form = state.forms.get(call.id)!;
       requirePage(state, call.token, form.pageId, call.id, 'post');
       if (form.testLeadId && state.leads.has(form.testLeadId)) {
-        throw fail.param('You can only create one test lead per form. Delete the existing test lead before creating a new one.');
+        throw fail.param(
+          'You can only create one test lead per form. Delete the existing test lead before creating a new one.',
+        );
       }
       const raw = jsonParam(call.req.params, 'field_data');
       let fieldData: FieldDatum[] | undefined;
@@ -30,7 +32,13 @@ export const testLeadRoutes: GraphRoute[] = [
           values: Array.isArray(d.values) ? d.values.map(String) : [String(d.values)],
         }));
       }
-      const lead = control.createLead({ formId: form.id, fieldData, organic: true, isTest: true, platform: 'fb' });
+      const lead = control.createLead({
+        formId: form.id,
+        fieldData,
+        organic: true,
+        isTest: true,
+        platform: 'fb',
+      });
       form.testLeadId = lead.id;
       return { json: { id: lead.id } };
     },
@@ -44,7 +52,11 @@ export const testLeadRoutes: GraphRoute[] = [
       const form = state.forms.get(call.id)!;
       requirePage(state, call.token, form.pageId, call.id);
       const lead = form.testLeadId ? state.leads.get(form.testLeadId) : undefined;
-      return { json: { data: lead ? [renderLead(call.sim, lead, ['id', 'created_time', 'field_data'])] : [] } };
+      return {
+        json: {
+          data: lead ? [renderLead(call.sim, lead, ['id', 'created_time', 'field_data'])] : [],
+        },
+      };
     },
   },
 ];
