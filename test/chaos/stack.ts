@@ -50,7 +50,7 @@ export interface ChaosStack {
   desktopDir: string;
   relayDir: string;
   /** Lead rows as another process sees the desktop's SQLite file. */
-  leads(): { id: string; state: string }[];
+  leads(): { id: string; state: string; fetch_error: string | null }[];
   close(): Promise<void>;
 }
 
@@ -98,7 +98,7 @@ export async function startChaosStack(opts: { relay?: 'process' | 'in-process'; 
       if (!existsSync(dbFile)) return [];
       const db = new Database(dbFile, { readonly: true, fileMustExist: true });
       try {
-        return db.prepare('SELECT id, state FROM leads').all() as { id: string; state: string }[];
+        return db.prepare('SELECT id, state, fetch_error FROM leads').all() as { id: string; state: string; fetch_error: string | null }[];
       } finally {
         db.close();
       }
