@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   electronBinary,
   electronTarget,
@@ -103,24 +103,43 @@ describe('deciding what to rebuild', () => {
 });
 
 describe('the scripts', () => {
-  it('ensure-node-abi --check passes as installed, so npm test starts without a rebuild', () => {
-    const r = spawnSync(process.execPath, ['scripts/ensure-node-abi.mjs', '--check'], {
+  // They run on a staged copy whose state the test sets, whatever the project's modules are now.
+  let work: string;
+  let app: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'abi-scripts-'));
+    app = stageFakeProject(work);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const check = (script: string) =>
+    spawnSync(process.execPath, [`scripts/${script}`, '--check', '--root', app], {
       cwd: root,
       encoding: 'utf8',
     });
-    expect(r.stdout).toContain(`built for Node ${process.versions.node} (ABI ${nodeAbi})`);
-    expect(r.status).toBe(0);
+  const electronAbi = electronTarget(root).abi;
+
+  it('as npm install left them: Node needs nothing, npm start would rebuild better-sqlite3', () => {
+    const node = check('ensure-node-abi.mjs');
+    expect(node.stdout).toContain(`built for Node ${process.versions.node} (ABI ${nodeAbi})`);
+    expect(node.status).toBe(0);
+    const electron = check('ensure-electron-abi.mjs');
+    expect(electron.stdout).toContain(
+      `better-sqlite3 must be rebuilt for Electron ABI ${electronAbi}`,
+    );
+    expect(electron.status).toBe(1);
   });
 
-  it('ensure-electron-abi --check reports the switch npm start would make', () => {
-    const r = spawnSync(process.execPath, ['scripts/ensure-electron-abi.mjs', '--check'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    expect(r.stdout).toContain(
-      `better-sqlite3 must be rebuilt for Electron ABI ${electronTarget(root).abi}`,
+  it('after npm start switched them: Electron needs nothing, npm test would rebuild', () => {
+    writeFileSync(
+      join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+      rebuiltFor(electronAbi),
     );
-    expect(r.status).toBe(1);
+    const electron = check('ensure-electron-abi.mjs');
+    expect(electron.stdout).toContain(`built for Electron`);
+    expect(electron.status).toBe(0);
+    const node = check('ensure-node-abi.mjs');
+    expect(node.stdout).toContain(`better-sqlite3 must be rebuilt for Node ABI ${nodeAbi}`);
+    expect(node.status).toBe(1);
   });
 
   // Where the binary exists npm start really launches the app; test/electron/app.spec.ts covers that.
@@ -143,16 +162,7 @@ describe('staging the app for Electron (what the Electron spec runs)', () => {
   it('copies dist, a package.json naming only the native modules, and everything they load', () => {
     const work = mkdtempSync(join(tmpdir(), 'stage-'));
     try {
-      // A project whose node_modules are links (pnpm, workspaces) and whose dist holds one file.
-      const project = join(work, 'project');
-      mkdirSync(join(project, 'dist/electron'), { recursive: true });
-      mkdirSync(join(project, 'node_modules'));
-      cpSync(join(root, 'package.json'), join(project, 'package.json'));
-      writeFileSync(join(project, 'dist/electron/main.cjs'), '// main');
-      for (const m of [...runtimeModules, 'node-addon-api']) {
-        symlinkSync(join(root, 'node_modules', m), join(project, 'node_modules', m), 'junction');
-      }
-      const app = stageApp(project, join(work, 'app'));
+      const app = stageFakeProject(work);
 
       const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as Record<
         string,
@@ -186,3 +196,16 @@ describe('staging the app for Electron (what the Electron spec runs)', () => {
     }
   });
 });
+
+/** A project whose node_modules are links (pnpm, workspaces) and whose dist holds one file, staged. */
+function stageFakeProject(work: string): string {
+  const project = join(work, 'project');
+  mkdirSync(join(project, 'dist/electron'), { recursive: true });
+  mkdirSync(join(project, 'node_modules'));
+  cpSync(join(root, 'package.json'), join(project, 'package.json'));
+  writeFileSync(join(project, 'dist/electron/main.cjs'), '// main');
+  for (const m of [...runtimeModules, 'node-addon-api']) {
+    symlinkSync(join(root, 'node_modules', m), join(project, 'node_modules', m), 'junction');
+  }
+  return stageApp(project, join(work, 'app'));
+}
