@@ -145,6 +145,13 @@ describe('Messenger and Instagram ingest', () => {
     ]);
     expect((await h.call('threads.list', { channel: 'messenger' })).threads).toEqual([]);
     expect((await h.call('threads.unreadCounts', {}))).toEqual({ total: 1, messenger: 0, instagram: 1, whatsapp: 0, threads: 1 });
+    // Instagram's read event names the last message read instead of a watermark.
+    h.feed('instagram', { id: IG, time: T0, messaging: [{ sender: { id: IGSID }, recipient: { id: IG }, timestamp: T0 + 5, read: { mid: 'ig_2' } }] });
+    const d = await h.call('threads.get', { threadId: `instagram:${PAGE}:${IGSID}` });
+    expect(d.messages.map((m) => [m.text, m.status])).toEqual([
+      ['Do you ship?', 'received'],
+      ['Yes!', 'read'],
+    ]);
   });
 
   it('a malformed entry is rejected whole and changes nothing; a leadgen-only page entry is not ours', async () => {

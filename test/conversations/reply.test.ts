@@ -81,12 +81,19 @@ describe('replies', () => {
     const { psid } = link.sim.control.inboundMessage({ pageId });
     await link.pump();
     link.sim.control.injectFault({ match: { path: `${pageId}/messages` }, error: { status: 503 } });
-    const m = await link.h.call('threads.send', { threadId: `messenger:${pageId}:${psid}`, text: 'Are you there?' });
+    const threadId = `messenger:${pageId}:${psid}`;
+    const m = await link.h.call('threads.send', { threadId, text: 'Are you there?' });
+    await link.h.call('threads.send', { threadId, text: 'Second line' });
     await drain();
     expect(link.h.db.prepare('SELECT attempts, last_error FROM outbox WHERE message_id = ?').get(Number(m.id))).toMatchObject({ attempts: 1 });
+    expect(link.sim.control.sent()).toHaveLength(0); // the second waits for the first: order is kept
     link.h.db.prepare('UPDATE outbox SET next_attempt_at = 0').run(); // skip the backoff wait
     await drain();
-    expect((await link.h.call('threads.get', { threadId: `messenger:${pageId}:${psid}` })).messages.at(-1)!.status).toBe('sent');
+    expect((await link.h.call('threads.get', { threadId })).messages.slice(-2).map((x) => [x.text, x.status])).toEqual([
+      ['Are you there?', 'sent'],
+      ['Second line', 'sent'],
+    ]);
+    expect(link.sim.control.sent().map((s) => (s.body as { message: { text: string } }).message.text)).toEqual(['Are you there?', 'Second line']);
   });
 
   it('WhatsApp: free text inside 24 h; outside only a template, with its parameters', async () => {

@@ -145,6 +145,8 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
           }),
         );
       }
+      // A status for a message sent outside the app (the phone) never finds its row: forget it after 7 days.
+      db.prepare('DELETE FROM early_statuses WHERE at < ?').run(clock.now() - 7 * 24 * 3_600_000);
       outbox.start();
       // Index leads for phone / email / name matching a batch at a time, yielding between batches.
       void (async () => {

@@ -116,7 +116,10 @@ function handleEvent(
   }
   const read = obj(ev.read);
   if (read) {
-    const wm = num(read.watermark);
+    // Messenger sends a watermark; Instagram sends the mid of the last message read.
+    const readMid = str(read.mid);
+    const upTo = readMid ? (db.prepare('SELECT sent_at FROM messages WHERE meta_id = ?').get(readMid) as { sent_at: number } | undefined)?.sent_at : undefined;
+    const wm = num(read.watermark) ?? upTo ?? null;
     if (wm) for (const id of applyWatermark(db, threadId, 'read', wm)) changes.message(threadId, id);
     return;
   }

@@ -1,4 +1,5 @@
 import type { Attachment, AttachmentType, Message, MessageKind, MessageStatus } from '../../../shared/index';
+import { ApiError } from '../../../shared/index';
 import type { Db } from '../store/db';
 
 /** An attachment as stored: the remote handle (CDN url or WhatsApp media id) stays in main. */
@@ -218,6 +219,7 @@ export function messagePage(
         | { sent_at: number; id: number }
         | undefined)
     : undefined;
+  if (before && !anchor) throw new ApiError({ code: 'invalid_input', message: 'That message is not in this conversation.' });
   if (anchor) {
     rows = db
       .prepare(

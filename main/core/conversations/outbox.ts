@@ -78,7 +78,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const row = db
         .prepare(
           `SELECT o.message_id, o.payload, o.attempts, m.thread_id FROM outbox o JOIN messages m ON m.id = o.message_id
-            WHERE o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.message_id LIMIT 1`,
+            WHERE o.next_attempt_at <= ?
+              -- replies of one thread leave in the order they were typed, even when one is backing off
+              AND NOT EXISTS (SELECT 1 FROM outbox o2 JOIN messages m2 ON m2.id = o2.message_id
+                               WHERE m2.thread_id = m.thread_id AND o2.message_id < o.message_id)
+            ORDER BY o.next_attempt_at, o.message_id LIMIT 1`,
         )
         .get(clock.now()) as OutboxRow | undefined;
       if (!row) return;
