@@ -3,7 +3,7 @@ import { locales } from '../names';
 import { makePerson } from '../people';
 import type { SimConversation, SimMessage, SimPerson } from '../model';
 import { messagingEntry } from '../payloads';
-import { CoreControl } from './core';
+import { SwitchesControl } from './switches';
 
 export interface SentRecord {
   channel: 'messenger' | 'instagram' | 'whatsapp';
@@ -31,7 +31,7 @@ export interface InboundInput {
 }
 
 /** Messenger and Instagram messaging: people, threads, inbound events and their webhooks. */
-export class MessagingControl extends CoreControl {
+export class MessagingControl extends SwitchesControl {
   readonly sentRecords: SentRecord[] = [];
 
   /** Messages the app sent through the Send API / Cloud API, oldest first. */
