@@ -25,7 +25,23 @@ const summary = scenario === 'empty' ? null : sim.control.loadScenario({ name: '
 console.log(`Meta simulator on ${sim.url} (app ${sim.appId}, scenario ${scenario})`);
 console.log(`  Graph API:    ${sim.url}/v25.0/…   login dialog: ${sim.url}/dialog/oauth`);
 console.log(`  webhooks to:  ${env.SIM_WEBHOOK_URL || '(none: recorded only)'}`);
-if (summary) console.log(`  ${JSON.stringify(summary)}`);
+if (summary) {
+  // Simulator tokens are made up for local testing; printing them lets curl and the CLI use them.
+  console.log(`  user ${summary.userId}  token ${summary.userToken}`);
+  for (const p of summary.pages) {
+    console.log(
+      `  page ${p.id} "${p.name}"${p.instagramId ? ` ig ${p.instagramId}` : ''} forms ${p.forms.join(',')}  token ${p.accessToken}`,
+    );
+  }
+  if (summary.whatsapp) {
+    console.log(
+      `  whatsapp waba ${summary.whatsapp.wabaId} phone ${summary.whatsapp.phoneNumberId}  token ${summary.whatsapp.systemUserToken}`,
+    );
+  }
+  console.log(
+    `  ${summary.leads} leads, ${summary.conversations} conversations, dataset ${summary.datasetId ?? '-'}`,
+  );
+}
 console.log(`  control:      npm run sim:ctl -- help`);
 
 const stop = () => void sim.close().then(() => process.exit(0));
