@@ -28,6 +28,8 @@ export function hardenSession(logger: Logger): void {
     callback(allowed);
   });
   ses.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission));
+  // USB/HID/serial devices: the app has no use for any of them.
+  ses.setDevicePermissionHandler(() => false);
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withCspHeader(details.responseHeaders) });
   });
