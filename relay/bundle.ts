@@ -4,6 +4,7 @@
  * optional-native modules stay external and come from node_modules.
  */
 import { build } from 'esbuild';
+import { copyFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +22,8 @@ export async function bundleRelay(outDir: string): Promise<string> {
     outfile,
     logLevel: 'warning',
   });
+  // The ingest transaction is plain CommonJS loaded at run time by path (main thread and worker).
+  copyFileSync(resolve(root, 'relay/commitProgram.cjs'), resolve(outDir, 'commitProgram.cjs'));
   return outfile;
 }
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { RelayDb } from './db';
 
 /** One group commit, as sent to the worker: events with their per-install seqs already assigned. */
 export interface CommitBatch {
@@ -22,9 +23,8 @@ export interface CommitResult {
 }
 
 /**
- * The worker's code. It is plain CommonJS evaluated in a worker thread (not a module file) so the
- * same code runs under tsx, vitest and the esbuild bundle without a loader; better-sqlite3 is
- * required by the absolute path the main thread resolved.
+ * The worker's code: plain CommonJS evaluated in a worker thread (no module file, so it runs the
+ * same under tsx, vitest and the esbuild bundle); the transaction itself is commitProgram.cjs.
  */
 const source = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -33,20 +33,7 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
-const insertEvent = db.prepare('INSERT INTO events (received_at, object, kind, asset_id, raw) VALUES (?, ?, ?, ?, ?)');
-const insertDelivery = db.prepare('INSERT INTO deliveries (install_id, seq, event_id) VALUES (?, ?, ?)');
-const updateHead = db.prepare('UPDATE installs SET head_seq = ? WHERE id = ? AND head_seq < ?');
-const unbindUser = db.prepare('DELETE FROM bindings WHERE user_id = ? RETURNING install_id, kind, asset_id');
-const commit = db.transaction((batch) => {
-  const unbound = [];
-  for (const ev of batch.events) {
-    const id = insertEvent.run(ev.receivedAt, ev.object, ev.kind, ev.assetId, ev.raw).lastInsertRowid;
-    for (const [installId, seq] of ev.targets) insertDelivery.run(installId, seq, id);
-    if (ev.unbindUser) unbound.push(...unbindUser.all(ev.unbindUser));
-  }
-  for (const [installId, seq] of batch.heads) updateHead.run(seq, installId, seq);
-  return unbound;
-});
+const commit = require(workerData.programPath)(db);
 parentPort.on('message', (msg) => {
   if (msg === 'close') {
     db.close();
@@ -61,6 +48,15 @@ parentPort.on('message', (msg) => {
 });
 `;
 
+const localRequire = createRequire(import.meta.url);
+/** Resolved next to this module, or next to the bundle (relay/bundle.ts copies it there). */
+export const commitProgramPath = localRequire.resolve('./commitProgram.cjs');
+
+/** The same transaction on a caller's own connection (the main thread's, for single events). */
+export function makeCommit(db: RelayDb): (batch: CommitBatch) => CommitResult['unbound'] {
+  return (localRequire(commitProgramPath) as (db: RelayDb) => (batch: CommitBatch) => CommitResult['unbound'])(db);
+}
+
 /**
  * Runs the ingest transactions on a worker thread with its own connection (WAL, synchronous=FULL):
  * the fsync no longer blocks the event loop, so HTTP parsing, signature checks and streaming go on
@@ -73,7 +69,7 @@ export class CommitWorker {
   /** Answers arrive in the order batches were sent. */
   private readonly pending: { resolve(r: CommitResult): void; reject(e: Error): void }[] = [];
   private closing = false;
-  private readonly sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
+  private readonly sqlitePath = localRequire.resolve('better-sqlite3');
 
   constructor(
     private readonly file: string,
@@ -101,7 +97,7 @@ export class CommitWorker {
    * 503 and Meta retries them — and is replaced, so later webhooks are stored again.
    */
   private spawn(): Worker {
-    const worker = new Worker(source, { eval: true, workerData: { file: this.file, sqlitePath: this.sqlitePath } });
+    const worker = new Worker(source, { eval: true, workerData: { file: this.file, sqlitePath: this.sqlitePath, programPath: commitProgramPath } });
     worker.on('message', (msg: { ok: boolean; unbound?: CommitResult['unbound']; error?: string }) => {
       const p = this.pending.shift();
       if (msg.ok) p?.resolve({ unbound: msg.unbound ?? [] });

@@ -1,5 +1,5 @@
 import type { BindingIndex } from './bindings';
-import type { CommitBatch, CommitWorker } from './commitWorker';
+import type { CommitBatch, CommitResult, CommitWorker } from './commitWorker';
 import type { RelayDb } from './db';
 import type { InstallRegistry } from './installs';
 import type { IncomingEvent } from './routing';
@@ -9,6 +9,8 @@ import type { IncomingEvent } from './routing';
  * that arrived meanwhile, waits right behind it, so the disk never idles under load.
  */
 const MAX_BATCHES_IN_FLIGHT = 2;
+/** A flush of at most this many requests on an idle log commits on the main thread. */
+const LOCAL_COMMIT_MAX_REQUESTS = 2;
 
 export interface StoredDelivery {
   seq: number;
@@ -56,6 +58,7 @@ export class EventLog {
   constructor(
     db: RelayDb,
     private readonly worker: CommitWorker,
+    private readonly localCommit: (batch: CommitBatch) => CommitResult['unbound'],
     private readonly installs: InstallRegistry,
     private readonly bindings: BindingIndex,
     private readonly onCommit: (report: CommitReport) => void,
@@ -104,28 +107,45 @@ export class EventLog {
     const batch = this.queue;
     this.queue = [];
     const { message, report } = this.plan(batch);
+    if (this.inFlight === 1 && batch.length <= LOCAL_COMMIT_MAX_REQUESTS) {
+      // A lone request on an idle log: committing here saves two thread hops of latency, and the
+      // short fsync stall is harmless at that rate. Under load batches grow and go to the worker.
+      let unbound: CommitResult['unbound'];
+      try {
+        unbound = this.localCommit(message);
+      } catch (e) {
+        return this.failed(batch, e);
+      }
+      return this.committed(batch, report, unbound);
+    }
     this.worker.commit(message).then(
-      (result) => {
-        for (const [id, seq] of report.heads) {
-          this.installs.setHead(id, seq);
-          if (this.plannedHeads.get(id) === seq) this.plannedHeads.delete(id);
-        }
-        this.bindings.forget(result.unbound);
-        report.unbound = result.unbound.length;
-        for (const p of batch) p.resolve();
-        this.onCommit(report);
-        this.next();
-      },
-      (e: unknown) => {
-        // The worker may have died after committing, so what is on disk is unknown: the callers get
-        // 503 (Meta retries; a duplicate is deduped downstream) and the heads are re-read from disk
-        // before the next batch. A later batch already planned on top may leave a hole in an
-        // install's seqs, which is harmless (reads are "seq > cursor").
-        this.needsResync = true;
-        for (const p of batch) p.reject(e);
-        this.next();
-      },
+      (result) => this.committed(batch, report, result.unbound),
+      (e: unknown) => this.failed(batch, e),
     );
+  }
+
+  private committed(batch: Pending[], report: CommitReport, unbound: CommitResult['unbound']): void {
+    for (const [id, seq] of report.heads) {
+      this.installs.setHead(id, seq);
+      if (this.plannedHeads.get(id) === seq) this.plannedHeads.delete(id);
+    }
+    this.bindings.forget(unbound);
+    report.unbound = unbound.length;
+    for (const p of batch) p.resolve();
+    this.onCommit(report);
+    this.next();
+  }
+
+  /**
+   * The worker may have died after committing, so what is on disk is unknown: the callers get 503
+   * (Meta retries; a duplicate is deduped downstream) and the heads are re-read from disk before
+   * the next batch. A later batch already planned on top may leave a hole in an install's seqs,
+   * which is harmless (reads are "seq > cursor").
+   */
+  private failed(batch: Pending[], e: unknown): void {
+    this.needsResync = true;
+    for (const p of batch) p.reject(e);
+    this.next();
   }
 
   private next(): void {
