@@ -88,12 +88,13 @@ const sorts: Record<LeadSort, SortSpec> = {
   created_desc: {
     order: 'l.created_time DESC, l.id ASC',
     keyColumn: 'created_time',
-    after: '(l.created_time < ? OR (l.created_time = ? AND l.id > ?))',
+    // The leading range term lets SQLite seek the index; an OR alone makes it scan from the top.
+    after: '(l.created_time <= ? AND (l.created_time < ? OR l.id > ?))',
   },
   created_asc: {
     order: 'l.created_time ASC, l.id DESC',
     keyColumn: 'created_time',
-    after: '(l.created_time > ? OR (l.created_time = ? AND l.id < ?))',
+    after: '(l.created_time >= ? AND (l.created_time > ? OR l.id < ?))',
   },
   name_asc: { order: 'l.full_name ASC, l.id ASC', keyColumn: null, after: null },
   name_desc: { order: 'l.full_name DESC, l.id DESC', keyColumn: null, after: null },
@@ -145,8 +146,8 @@ function listMatches(db: Db, q: ListQuery, match: string, total: number): ListRe
   let offset = q.offset;
   if (q.after) {
     after = desc
-      ? 'AND (s.created_time < ? OR (s.created_time = ? AND s.lead_id > ?))'
-      : 'AND (s.created_time > ? OR (s.created_time = ? AND s.lead_id < ?))';
+      ? 'AND s.created_time <= ? AND (s.created_time < ? OR s.lead_id > ?)'
+      : 'AND s.created_time >= ? AND (s.created_time > ? OR s.lead_id < ?)';
     params.push(q.after.key, q.after.key, q.after.id);
     offset = 0;
   }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatAgo, formatDuration, formatNumber } from '../../format';
+import { formatDuration, formatNumber } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { BarChart } from './BarChart';
 import { ConnectionCard } from './ConnectionCard';
@@ -11,7 +11,7 @@ export function HomePage() {
   const stats = useCall(
     'home.stats',
     { days, groupBy, utcOffsetMinutes: -new Date().getTimezoneOffset() },
-    ['lead.received', 'lead.updated', 'threads.unreadChanged' as never],
+    ['lead.received', 'lead.updated', 'threads.unreadChanged'],
   );
   const s = stats.data;
   const totalInPeriod = s ? s.series.reduce((n, x) => n + x.counts.reduce((a, b) => a + b, 0), 0) : 0;
@@ -75,7 +75,6 @@ export function HomePage() {
       )}
       <SpeedToLeadPanel days={days} />
       {s && totalInPeriod === 0 && <p className="empty">No leads in this period yet. They appear here the moment they arrive.</p>}
-      <p className="muted">Updated {formatAgo(Date.now())}.</p>
     </section>
   );
 }

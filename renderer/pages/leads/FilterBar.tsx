@@ -1,4 +1,4 @@
-import { useState, type RefObject } from 'react';
+import { memo, useEffect, useRef, useState, type RefObject } from 'react';
 import type { LeadFilter, LeadSort } from '../../../shared/api/leads';
 import type { MethodOutput } from '../../../shared/index';
 import { allColumns } from './columns';
@@ -37,15 +37,25 @@ function one<T extends string>(values: T[] | undefined): string {
   return values?.[0] ?? '';
 }
 
-export function FilterBar(p: Props) {
+/** Typing pauses this long before a search runs, so each keystroke does not query a million rows. */
+const searchDelayMs = 150;
+
+export const FilterBar = memo(function FilterBar(p: Props) {
   const [query, setQuery] = useState(p.filter.query ?? '');
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  // The debounced search applies to the filter as it is then, not as it was at the keystroke.
+  const latest = useRef(p);
+  useEffect(() => {
+    latest.current = p;
+  });
   const set = (patch: Partial<LeadFilter>) => {
-    const next: LeadFilter = { ...p.filter, ...patch };
+    const next: LeadFilter = { ...latest.current.filter, ...patch };
     for (const k of Object.keys(next) as (keyof LeadFilter)[]) {
       const v = next[k];
       if (v === undefined || v === '' || v === false || (Array.isArray(v) && v.length === 0)) delete next[k];
     }
-    p.onFilter(next);
+    latest.current.onFilter(next);
   };
   const pick = (v: string) => (v ? [v] : undefined);
   return (
@@ -58,8 +68,10 @@ export function FilterBar(p: Props) {
           placeholder="Search name, phone, email, answers…  ( / )"
           value={query}
           onChange={(e) => {
-            setQuery(e.target.value);
-            set({ query: e.target.value.trim() || undefined });
+            const value = e.target.value;
+            setQuery(value);
+            window.clearTimeout(timer.current);
+            timer.current = window.setTimeout(() => set({ query: value.trim() || undefined }), searchDelayMs);
           }}
           onKeyDown={(e) => {
             if (e.key === 'Escape' || e.key === 'Enter') (e.target as HTMLInputElement).blur();
@@ -176,4 +188,4 @@ export function FilterBar(p: Props) {
       </details>
     </form>
   );
-}
+});

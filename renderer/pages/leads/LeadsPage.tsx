@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LeadRow } from '../../../shared/index';
+import type { SavedView } from '../../../shared/api/inbox';
 import type { LeadFilter, LeadSort } from '../../../shared/api/leads';
 import { call } from '../../api/client';
 import { isTyping } from '../../app/keys';
@@ -96,10 +97,24 @@ export function LeadsPage({ leadId }: { leadId: string | null }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [active, total, rowAt, leadId, selected, stages, toggle]);
 
-  const changeFilter = (f: LeadFilter) => {
+  const changeFilter = useCallback((f: LeadFilter) => {
     setFilter(f);
     setActive(0);
-  };
+  }, []);
+  const changeColumns = useCallback((keys: string[]) => {
+    setColumnKeys(keys);
+    storeColumns(keys);
+  }, []);
+  const applyView = useCallback(
+    (v: SavedView) => {
+      changeFilter(v.filter);
+      setSort(v.sort);
+      if (v.columns.length) setColumnKeys(v.columns);
+      setFilterKey((k) => k + 1);
+    },
+    [changeFilter],
+  );
+  const openRow = useCallback((row: LeadRow) => navigate(`lead/${row.id}`), []);
 
   return (
     <section className={`page leads-page ${leadId ? 'with-detail' : ''}`} aria-labelledby="leads-title">
@@ -121,21 +136,13 @@ export function LeadsPage({ leadId }: { leadId: string | null }) {
           searchRef={searchRef}
           onFilter={changeFilter}
           onSort={setSort}
-          onColumns={(keys) => {
-            setColumnKeys(keys);
-            storeColumns(keys);
-          }}
+          onColumns={changeColumns}
         />
         <SavedViews
           filter={filter}
           sort={sort}
           columns={columnKeys}
-          onApply={(v) => {
-            changeFilter(v.filter);
-            setSort(v.sort);
-            if (v.columns.length) setColumnKeys(v.columns);
-            setFilterKey((k) => k + 1);
-          }}
+          onApply={applyView}
         />
         {selected.size > 0 && (
           <BulkBar ids={[...selected]} stages={stages} filter={filter} sort={sort} onClear={() => setSelected(new Set())} />
@@ -156,7 +163,7 @@ export function LeadsPage({ leadId }: { leadId: string | null }) {
             fresh={fresh}
             openId={leadId}
             onActivate={setActive}
-            onOpen={(row) => navigate(`lead/${row.id}`)}
+            onOpen={openRow}
             onToggle={toggle}
             onToggleAll={() => {
               if (selected.size) return setSelected(new Set());

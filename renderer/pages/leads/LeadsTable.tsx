@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { LeadRow } from '../../../shared/index';
 import { formatNumber } from '../../format';
 import type { Column } from './columns';
@@ -73,46 +73,73 @@ export function LeadsTable(p: Props) {
       </div>
       <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
-            const row = p.rowAt(item.index);
-            const isActive = item.index === p.active;
-            const classes = ['grid-row', isActive && 'active', row && p.fresh.has(row.id) && 'fresh', row && row.id === p.openId && 'open']
-              .filter(Boolean)
-              .join(' ');
-            return (
-              <div
-                key={item.key}
-                id={row ? `lead-row-${row.id}` : undefined}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={row ? p.selected.has(row.id) : false}
-                className={classes}
-                data-lead-id={row?.id}
-                style={{ transform: `translateY(${item.start - rowHeight}px)`, height: rowHeight, gridTemplateColumns: template }}
-                onClick={() => {
-                  p.onActivate(item.index);
-                  if (row) p.onOpen(row);
-                }}
-              >
-                <div role="gridcell" className="cell check" onClick={(e) => e.stopPropagation()}>
-                  {row && (
-                    <input
-                      type="checkbox"
-                      tabIndex={-1}
-                      aria-label={`Select ${row.name ?? row.id}`}
-                      checked={p.selected.has(row.id)}
-                      onChange={() => p.onToggle(row)}
-                    />
-                  )}
-                </div>
-                {p.columns.map((c) => (
-                  <div role="gridcell" className="cell" key={c.key}>
-                    {row ? c.render(row) : <span className="placeholder" aria-hidden="true" />}
-                  </div>
-                ))}
-              </div>
-            );
-          })}
+          const row = p.rowAt(item.index);
+          return (
+            <LeadGridRow
+              key={item.key}
+              index={item.index}
+              top={item.start - rowHeight}
+              row={row}
+              template={template}
+              columns={p.columns}
+              active={item.index === p.active}
+              selected={row ? p.selected.has(row.id) : false}
+              fresh={row ? p.fresh.has(row.id) : false}
+              open={row ? row.id === p.openId : false}
+              onActivate={p.onActivate}
+              onOpen={p.onOpen}
+              onToggle={p.onToggle}
+            />
+          );
+        })}
       </div>
     </div>
   );
 }
+
+interface RowProps {
+  index: number;
+  top: number;
+  row: LeadRow | undefined;
+  template: string;
+  columns: Column[];
+  active: boolean;
+  selected: boolean;
+  fresh: boolean;
+  open: boolean;
+  onActivate(i: number): void;
+  onOpen(row: LeadRow): void;
+  onToggle(row: LeadRow): void;
+}
+
+/** One row; memoised so a scroll step renders only the rows that came into view. */
+const LeadGridRow = memo(function LeadGridRow(r: RowProps) {
+  const { row } = r;
+  const classes = ['grid-row', r.active && 'active', r.fresh && 'fresh', r.open && 'open'].filter(Boolean).join(' ');
+  return (
+    <div
+      id={row ? `lead-row-${row.id}` : undefined}
+      role="row"
+      aria-rowindex={r.index + 2}
+      aria-selected={r.selected}
+      className={classes}
+      data-lead-id={row?.id}
+      style={{ transform: `translateY(${r.top}px)`, height: rowHeight, gridTemplateColumns: r.template }}
+      onClick={() => {
+        r.onActivate(r.index);
+        if (row) r.onOpen(row);
+      }}
+    >
+      <div role="gridcell" className="cell check" onClick={(e) => e.stopPropagation()}>
+        {row && (
+          <input type="checkbox" tabIndex={-1} aria-label={`Select ${row.name ?? row.id}`} checked={r.selected} onChange={() => r.onToggle(row)} />
+        )}
+      </div>
+      {r.columns.map((c) => (
+        <div role="gridcell" className="cell" key={c.key}>
+          {row ? c.render(row) : <span className="placeholder" aria-hidden="true" />}
+        </div>
+      ))}
+    </div>
+  );
+});

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { SavedView } from '../../../shared/api/inbox';
 import type { LeadFilter, LeadSort } from '../../../shared/api/leads';
 import { call, errorText } from '../../api/client';
@@ -11,7 +11,7 @@ interface Props {
   onApply(view: SavedView): void;
 }
 
-export function SavedViews(p: Props) {
+export const SavedViews = memo(function SavedViews(p: Props) {
   const views = useCall('views.list', {});
   const [name, setName] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -55,4 +55,4 @@ export function SavedViews(p: Props) {
       <span role="status">{message}</span>
     </div>
   );
-}
+});

@@ -104,6 +104,11 @@ export function Conversation({ threadId }: { threadId: string }) {
     );
   const link = (leadId: string) =>
     call('threads.linkLead', { threadId, leadId }).then(load, (e: unknown) => setNotice(errorText(e)));
+  const merge = (otherContactId: number) =>
+    detail &&
+    call('contacts.merge', { contactId: otherContactId, intoContactId: detail.thread.contactId }).then(load, (e: unknown) =>
+      setNotice(errorText(e)),
+    );
 
   if (error && !detail) return <section className="conversation"><p role="alert">{error}</p></section>;
   if (!detail) return <section className="conversation" aria-busy="true"><p className="muted">Loading…</p></section>;
@@ -142,6 +147,19 @@ export function Conversation({ threadId }: { threadId: string }) {
                   </button>
                 </>
               )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {detail.samePerson.length > 0 && (
+        <ul className="thread-leads" aria-label="Maybe the same person">
+          {detail.samePerson.map((o) => (
+            <li key={o.id}>
+              <span className="muted">Same name on {channelName[o.channel]}:</span>{' '}
+              <a href={`#/thread/${encodeURIComponent(o.id)}`}>{o.title}</a>{' '}
+              <button type="button" onClick={() => void merge(o.contactId)}>
+                Same person
+              </button>
             </li>
           ))}
         </ul>
