@@ -53,15 +53,13 @@ describe('webhook delivery', () => {
       const b = env.sim.control.createLead({ formId }).id;
       await env.hooks.waitFor(start + 1);
       await env.sim.webhooksIdle();
-      const got = env.hooks.received
-        .slice(start)
-        .map(
-          (r) =>
-            JSON.parse(r.raw.toString()) as {
-              object: string;
-              entry: { changes?: { value: { leadgen_id: string } }[]; messaging?: unknown[] }[];
-            },
-        );
+      const got = env.hooks.received.slice(start).map(
+        (r) =>
+          JSON.parse(r.raw.toString()) as {
+            object: string;
+            entry: { changes?: { value: { leadgen_id: string } }[]; messaging?: unknown[] }[];
+          },
+      );
       // leadgen changes and Messenger events are both `object: "page"`: one delivery, three entries.
       expect(got).toHaveLength(1);
       expect(got[0]!.entry).toHaveLength(3);
@@ -88,6 +86,23 @@ describe('webhook delivery', () => {
       twice.id,
       twice.id,
     ]);
+  });
+
+  it("after Meta's 'Webhooks Disabled' the page gets no events until the app resubscribes", async () => {
+    const page = env.sim.control.createPage();
+    const form = env.sim.control.createForm({ pageId: page.id });
+    env.sim.control.unsubscribePage(page.id);
+    const start = env.hooks.received.length;
+    env.sim.control.createLead({ formId: form.id });
+    await env.sim.webhooksIdle();
+    expect(env.hooks.received.length).toBe(start);
+    await fetch(`${env.sim.url}/v25.0/${page.id}/subscribed_apps?subscribed_fields=leadgen`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${page.accessToken}` },
+    });
+    const lead = env.sim.control.createLead({ formId: form.id });
+    await env.hooks.waitFor(start + 1);
+    expect(env.hooks.received.at(-1)!.raw.toString()).toContain(lead.id);
   });
 
   it('sends no page event once the app is unsubscribed from the page (subscribed_apps DELETE)', async () => {

@@ -138,6 +138,40 @@ export const rateLimitMessages: Record<number, string> = {
     '(#80008) There have been too many calls to this WhatsApp Business account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.',
 };
 
+/** WhatsApp Cloud API codes (meta-platform.md §5): title, and details for error_data. */
+export const whatsappErrors: Record<number, [string, string]> = {
+  130429: ['Rate limit hit', 'Cloud API message throughput has been reached.'],
+  131026: [
+    'Message undeliverable',
+    'Unable to deliver message: the recipient is not on WhatsApp, uses an old version, or has not accepted the terms.',
+  ],
+  131047: [
+    'Re-engagement message',
+    'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+  ],
+  131048: [
+    'Spam rate limit hit',
+    'Message failed to send because there are restrictions on how many messages can be sent from this phone number.',
+  ],
+  131049: [
+    'This message was not delivered to maintain healthy ecosystem engagement.',
+    'Meta chose not to deliver this marketing message.',
+  ],
+  131056: [
+    '(Business Account, Consumer Account) pair rate limit hit',
+    'Too many messages sent from this phone number to the same recipient in a short period.',
+  ],
+  132000: [
+    'Number of parameters does not match the expected number of params',
+    'The template parameters do not match the template.',
+  ],
+  132001: [
+    'Template name does not exist in the translation',
+    'The template does not exist in this language or is not approved.',
+  ],
+  133010: ['Account not registered', 'The phone number is not registered on the Cloud API.'],
+};
+
 export function isRateLimitCode(code: number): boolean {
   return (
     code === 4 || code === 17 || code === 32 || code === 613 || (code >= 80000 && code <= 80014)
@@ -162,6 +196,7 @@ export function completeError(partial: Partial<MetaErrorBody> & { code: number }
     else if (code === 100) message = '(#100) Invalid parameter';
     else if (code === 1 || code === 2)
       message = 'An unexpected error has occurred. Please retry your request later.';
+    else if (whatsappErrors[code]) message = `(#${code}) ${whatsappErrors[code][0]}`;
     else message = `(#${code}) Error`;
   }
   const status =
@@ -173,6 +208,8 @@ export function completeError(partial: Partial<MetaErrorBody> & { code: number }
   if (partial.error_user_title) body.error_user_title = partial.error_user_title;
   if (partial.error_user_msg) body.error_user_msg = partial.error_user_msg;
   if (partial.error_data !== undefined) body.error_data = partial.error_data;
+  else if (whatsappErrors[code])
+    body.error_data = { messaging_product: 'whatsapp', details: whatsappErrors[code][1] };
   return { status, body };
 }
 

@@ -135,6 +135,33 @@ describe('WhatsApp', () => {
     ).toBe(404);
     // a page token of the same business cannot read WhatsApp objects
     expect((await graph(env.sim, 'GET', mediaId!, page.accessToken)).status).toBe(400);
+    // webhook media ids resolve for 7 days
+    env.sim.control.advanceTime(7 * 24 * hour);
+    expect((await graph(env.sim, 'GET', mediaId!, wa.systemUserToken)).status).toBe(400);
+  });
+
+  it('injected Cloud API codes carry WhatsApp titles and error_data; register takes a 6-digit PIN', async () => {
+    const wa = env.sim.control.createWhatsApp();
+    const phone = wa.phoneNumberIds[0]!;
+    env.sim.control.injectFault({ match: { path: `${phone}/messages` }, error: { code: 131056 } });
+    const res = await graph(env.sim, 'POST', `${phone}/messages`, wa.systemUserToken, {
+      messaging_product: 'whatsapp',
+      to: '1',
+      type: 'text',
+      text: { body: 'x' },
+    });
+    expect(res.json.error).toMatchObject({
+      code: 131056,
+      message: expect.stringContaining('pair rate limit'),
+      error_data: { messaging_product: 'whatsapp' },
+    });
+    const reg = (pin: string) =>
+      graph(env.sim, 'POST', `${phone}/register`, wa.systemUserToken, {
+        messaging_product: 'whatsapp',
+        pin,
+      });
+    expect((await reg('12')).status).toBe(400);
+    expect((await reg('123456')).json).toEqual({ success: true });
   });
 });
 

@@ -184,6 +184,8 @@ export interface SimMedia {
   mimeType: string;
   bytes: Buffer;
   sha256: string;
+  /** Unix ms; webhook media ids stop resolving after 7 days (meta-platform.md §5). */
+  createdAt: number;
 }
 
 export interface SimDataset {

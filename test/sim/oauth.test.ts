@@ -179,3 +179,23 @@ describe('tokens', () => {
     ).toBe(400);
   });
 });
+
+describe('redirect URI allow-list', () => {
+  it('with redirectUris set, the dialog blocks any other URI (Strict Mode, exact match)', async () => {
+    const strict = await createSimulator({
+      appSecret: secret,
+      redirectUris: [redirectUri],
+      oauthAutoApprove: true,
+    });
+    try {
+      const url = (uri: string) =>
+        `${strict.url}/dialog/oauth?client_id=${strict.appId}&redirect_uri=${encodeURIComponent(uri)}&state=s`;
+      expect((await fetch(url(redirectUri), { redirect: 'manual' })).status).toBe(302);
+      const blocked = await fetch(url(`${redirectUri}/x`), { redirect: 'manual' });
+      expect(blocked.status).toBe(400);
+      expect(await blocked.text()).toContain('URL blocked');
+    } finally {
+      await strict.close();
+    }
+  });
+});

@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   /** > 0: webhook entries within this window are batched into one delivery. */
   webhookBatchWindowMs?: number;
   oauthAutoApprove?: boolean;
+  /** The app's "Valid OAuth Redirect URIs" (exact match, as Strict Mode); default: any http(s). */
+  redirectUris?: string[];
   whatsappAutoStatuses?: boolean;
   whatsappWindowErrors?: 'sync' | 'webhook';
   /** Version put into generated URLs (paging.next) when a request came unversioned. */
@@ -65,6 +67,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
   const settings: SimSettings = {
     oauthAutoApprove: opts.oauthAutoApprove ?? false,
     browserUserId: null,
+    redirectUris: opts.redirectUris ?? null,
     deauthorizeUrl:
       opts.deauthorizeUrl !== undefined
         ? opts.deauthorizeUrl

@@ -55,6 +55,16 @@ export class SwitchesControl extends CoreControl {
     return { flushed: input.flush ? w.flush().map((r) => r.id) : [] };
   }
 
+  /**
+   * Meta's "Webhooks Disabled" after an hour of failed Messenger deliveries: the app is
+   * unsubscribed from the page and must resubscribe itself (meta-platform.md §2.4).
+   */
+  unsubscribePage(pageId: string): void {
+    const page = this.state.pages.get(pageId);
+    if (!page) throw new Error(`unknown page ${pageId}`);
+    page.subscribed.delete(this.state.appId);
+  }
+
   /** Meta's callback verification GET against the current webhook URL (as on subscribing). */
   async verifyWebhook(
     verifyToken: string,

@@ -279,6 +279,7 @@ export class Control extends MessagingControl {
       mimeType,
       bytes,
       sha256: createHash('sha256').update(bytes).digest('hex'),
+      createdAt: this.state.nowMs(),
     };
     this.state.media.set(media.id, media);
     return media;

@@ -29,6 +29,10 @@ const routes: Record<string, Handler> = {
   ),
   'POST pages': (sim, b) => sim.control.createPage(b as never),
   'POST apps/remove': (sim, b) => (sim.control.removeApp(String(b.userId)), { ok: true }),
+  'POST pages/unsubscribe': (sim, b) => (
+    sim.control.unsubscribePage(String(b.pageId)),
+    { ok: true }
+  ),
   'POST pages/role/remove': (sim, b) => (
     sim.control.removePageRole(String(b.userId), String(b.pageId)),
     { ok: true }

@@ -27,7 +27,12 @@ export function handleDialog(sim: SimContext, req: Req): Reply {
       '<h1>Invalid App ID</h1><p>The provided app ID does not look like a valid app ID.</p>',
       400,
     );
-  if (!p.redirect_uri || !/^https?:\/\//.test(p.redirect_uri)) {
+  const allowed = sim.settings.redirectUris;
+  if (
+    !p.redirect_uri ||
+    !/^https?:\/\//.test(p.redirect_uri) ||
+    (allowed && !allowed.includes(p.redirect_uri))
+  ) {
     return page(
       'Error',
       '<h1>URL blocked</h1><p>This redirect failed because the redirect URI is not whitelisted in the app’s Client OAuth Settings.</p>',

@@ -208,6 +208,21 @@ export function mediaUrl(sim: SimContext, mediaId: string): string {
 export const whatsappRoutes: GraphRoute[] = [
   { kind: 'phone', edge: 'messages', method: 'POST', handle: send },
   {
+    // Onboarding step (§5): register the number on the Cloud API with a 6-digit PIN.
+    kind: 'phone',
+    edge: 'register',
+    method: 'POST',
+    handle: (call) => {
+      const phone = call.sim.state.phones.get(call.id)!;
+      requireWaba(call.sim, call.token, phone.wabaId, call.id);
+      if (call.req.params.messaging_product !== 'whatsapp')
+        throw fail.param('The parameter messaging_product is required.');
+      if (!/^\d{6}$/.test(call.req.params.pin ?? ''))
+        throw fail.param('Param pin must be a 6-digit number.');
+      return { json: { success: true } };
+    },
+  },
+  {
     kind: 'phone',
     edge: null,
     method: 'GET',
@@ -310,6 +325,8 @@ export const whatsappRoutes: GraphRoute[] = [
       requireWaba(call.sim, call.token, phone.wabaId, call.id);
       if (call.req.params.phone_number_id && call.req.params.phone_number_id !== media.phoneId)
         throw fail.noObject(call.id);
+      // Media ids from webhooks resolve for 7 days (§5).
+      if (call.sim.state.nowMs() - media.createdAt > 7 * dayMs) throw fail.noObject(call.id);
       return {
         json: {
           messaging_product: 'whatsapp',
