@@ -139,6 +139,8 @@ export const threadDetailSchema = z.object({
   olderCursor: z.string().nullable(),
   window: replyWindowSchema,
   leads: z.array(linkedLeadSchema),
+  /** Threads of other contacts with the same name: maybe the same person on another channel (owner merges). */
+  samePerson: z.array(threadSchema),
   /** Said in the UI above the first message, e.g. WhatsApp's lack of a history API. */
   historyNote: z.string().nullable(),
 });

@@ -127,10 +127,15 @@ describe('WhatsApp ingest', () => {
     h.feed('whatsapp', waEntry(waValue({ contacts: [contact], messages: [waMessage(WA, 'wamid.m', T0, 'text', { text: { body: 'hi from whatsapp' } })] })));
     const [a, b] = (await h.call('threads.list', {})).threads;
     expect(a!.contactId).not.toBe(b!.contactId);
+    // The Messenger person's profile name (as the profile lookup stores it) matches: suggested, not merged.
+    h.db.prepare('UPDATE contacts SET name = ? WHERE id = ?').run('jürgen ü', h.db.prepare('SELECT contact_id FROM threads WHERE channel = ?').pluck().get('messenger'));
+    const wa = (await h.call('threads.list', { channel: 'whatsapp' })).threads[0]!;
+    expect((await h.call('threads.get', { threadId: wa.id })).samePerson.map((t) => t.channel)).toEqual(['messenger']);
     const res = await h.call('contacts.merge', { contactId: a!.contactId, intoContactId: b!.contactId });
     expect(res.threads).toBe(1);
     const after = (await h.call('threads.list', {})).threads;
     expect(new Set(after.map((t) => t.contactId))).toEqual(new Set([b!.contactId]));
+    expect((await h.call('threads.get', { threadId: wa.id })).samePerson).toEqual([]);
     await expect(h.call('contacts.merge', { contactId: a!.contactId, intoContactId: b!.contactId })).rejects.toThrow(/does not exist/);
   });
 

@@ -12,7 +12,7 @@ import type { Outbox } from './outbox';
 import { Changes } from './publish';
 import { fetchTemplates, markWhatsAppRead, renderTemplate, tokenFor } from './sender';
 import { readConversationSettings, updateConversationSettings } from './settings';
-import { getThreadRecord, listThreads, threadsOfContact, toThread, unreadCounts, type ThreadRecord } from './threadsStore';
+import { getThreadRecord, listThreads, sameNameThreads, threadsOfContact, toThread, unreadCounts, type ThreadRecord } from './threadsStore';
 import { replyWindow } from './window';
 
 export type ThreadHandlers = { [M in keyof typeof threadMethods]: Handlers[M] };
@@ -64,6 +64,7 @@ export function createThreadHandlers(deps: HandlerDeps): Omit<ThreadHandlers, 't
         ...page,
         window: replyWindow(t.channel, t.last_inbound_at, clock.now(), readConversationSettings(db)),
         leads: leadsForContact(db, t.contact_id),
+        samePerson: sameNameThreads(db, t.contact_id),
         // Said once, above the first message: WhatsApp cannot give us anything older.
         historyNote:
           t.channel === 'whatsapp' && !page.olderCursor

@@ -16,7 +16,8 @@ export function normalisePhone(raw: string | null | undefined): string | null {
   return p?.isPossible() ? p.number : null;
 }
 
-function normaliseName(raw: string | null): string | null {
+/** A name folded for comparison: Unicode case, compatibility forms and spacing. */
+export function nameKey(raw: string | null): string | null {
   const s = raw?.normalize('NFKC').toLocaleLowerCase().replace(/\s+/g, ' ').trim();
   return s ? s : null;
 }
@@ -46,7 +47,7 @@ function indexLead(db: Db, lead: LeadFields, now: number): void {
     `INSERT INTO lead_match(lead_id, phone_e164, email_lc, name_lc) VALUES (?, ?, ?, ?)
      ON CONFLICT(lead_id) DO UPDATE SET phone_e164 = excluded.phone_e164, email_lc = excluded.email_lc,
        name_lc = excluded.name_lc`,
-  ).run(lead.id, phone, email, normaliseName(lead.full_name));
+  ).run(lead.id, phone, email, nameKey(lead.full_name));
   if (!phone) return;
   const contact = db
     .prepare(`SELECT contact_id FROM contact_keys WHERE kind = 'phone' AND scope = '' AND value = ?`)
@@ -130,7 +131,7 @@ export function leadsForContact(db: Db, contactId: number): LinkedLead[] {
     }
   };
   suggest('email_lc', contact.email?.trim().toLowerCase() ?? null, 'email');
-  suggest('name_lc', normaliseName(contact.name), 'name');
+  suggest('name_lc', nameKey(contact.name), 'name');
   return out;
 }
 

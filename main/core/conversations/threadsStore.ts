@@ -1,5 +1,6 @@
 import type { Channel, Thread, UnreadCounts } from '../../../shared/index';
 import type { Db } from '../store/db';
+import { nameKey } from './leadLinks';
 
 export interface ThreadKey {
   channel: Channel;
@@ -197,4 +198,26 @@ export function unreadCounts(db: Db): UnreadCounts {
     out.threads += r.threads;
   }
   return out;
+}
+
+const withNameKey = new WeakSet<Db>();
+
+/**
+ * Threads of other contacts whose name matches this contact's (case and spacing folded in any
+ * script; SQLite's lower() folds ASCII only), for the owner to merge.
+ */
+export function sameNameThreads(db: Db, contactId: number): Thread[] {
+  if (!withNameKey.has(db)) {
+    db.function('li_name_key', { deterministic: true }, (name: unknown) => nameKey(typeof name === 'string' ? name : null));
+    withNameKey.add(db);
+  }
+  const rows = db
+    .prepare(
+      `SELECT ${columns} FROM threads t ${joins}
+        WHERE t.contact_id <> ? AND c.name IS NOT NULL
+          AND li_name_key(c.name) = (SELECT li_name_key(name) FROM contacts WHERE id = ?)
+        ORDER BY t.last_message_at DESC LIMIT 5`,
+    )
+    .all(contactId, contactId) as ThreadRecord[];
+  return rows.map(toThread);
 }
