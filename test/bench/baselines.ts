@@ -20,7 +20,12 @@ export interface Latency {
 }
 
 export function latencyOf(ms: number[]): Latency {
-  return { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), samples: ms.length };
+  return {
+    p50: percentile(ms, 50),
+    p95: percentile(ms, 95),
+    p99: percentile(ms, 99),
+    samples: ms.length,
+  };
 }
 
 /** Median of a list of run results (the headline value of a figure). */
@@ -56,7 +61,10 @@ export async function bareHttpBaseline(opts: {
 }
 
 /** Loopback WebSocket round trip (client → echo server → client), in ms: the floor for delivery latency. */
-export async function wsRoundTrip(opts: { samples: number; payloadBytes?: number }): Promise<Latency> {
+export async function wsRoundTrip(opts: {
+  samples: number;
+  payloadBytes?: number;
+}): Promise<Latency> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((r) => wss.once('listening', r));
   wss.on('connection', (s) => s.on('message', (m, isBinary) => s.send(m, { binary: isBinary })));
@@ -112,7 +120,9 @@ function openRaw(file: string): Database.Database {
 
 function createRawTable(db: Database.Database, sample: RawRow): string[] {
   const cols = Object.keys(sample);
-  db.exec(`CREATE TABLE IF NOT EXISTS raw_rows (${cols.map((c, i) => `${c}${i === 0 ? ' TEXT PRIMARY KEY' : ''}`).join(', ')})`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS raw_rows (${cols.map((c, i) => `${c}${i === 0 ? ' TEXT PRIMARY KEY' : ''}`).join(', ')})`,
+  );
   return cols;
 }
 
@@ -124,10 +134,14 @@ export function rawInsertRate(opts: {
   row?: (i: number) => RawRow;
 }): { rowsPerSec: number; durationMs: number } {
   const make = opts.row ?? syntheticLead;
-  const db = openRaw(join(opts.dir, `raw-insert-${Date.now()}-${Math.random().toString(36).slice(2)}.sqlite`));
+  const db = openRaw(
+    join(opts.dir, `raw-insert-${Date.now()}-${Math.random().toString(36).slice(2)}.sqlite`),
+  );
   try {
     const cols = createRawTable(db, make(0));
-    const insert = db.prepare(`INSERT INTO raw_rows (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const insert = db.prepare(
+      `INSERT INTO raw_rows (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    );
     const batch = db.transaction((rows: RawRow[]) => {
       for (const r of rows) insert.run(cols.map((c) => r[c] ?? null));
     });
@@ -153,7 +167,9 @@ export function rawIndexedQuery(opts: { dir: string; rows: number; queries: numb
   const db = openRaw(join(opts.dir, `raw-query-${Date.now()}.sqlite`));
   try {
     const cols = createRawTable(db, syntheticLead(0));
-    const insert = db.prepare(`INSERT INTO raw_rows (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const insert = db.prepare(
+      `INSERT INTO raw_rows (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    );
     const fill = db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i++) {
         const r = syntheticLead(i);
@@ -161,9 +177,13 @@ export function rawIndexedQuery(opts: { dir: string; rows: number; queries: numb
       }
     });
     for (let i = 0; i < opts.rows; i += 50_000) fill(i, Math.min(opts.rows, i + 50_000));
-    db.exec('CREATE INDEX raw_created ON raw_rows(created_time DESC, id); CREATE INDEX raw_email ON raw_rows(email)');
+    db.exec(
+      'CREATE INDEX raw_created ON raw_rows(created_time DESC, id); CREATE INDEX raw_email ON raw_rows(email)',
+    );
     db.exec('ANALYZE');
-    const page = db.prepare('SELECT * FROM raw_rows ORDER BY created_time DESC, id LIMIT 50 OFFSET ?');
+    const page = db.prepare(
+      'SELECT * FROM raw_rows ORDER BY created_time DESC, id LIMIT 50 OFFSET ?',
+    );
     const byEmail = db.prepare('SELECT * FROM raw_rows WHERE email = ?');
     const times: number[] = [];
     for (let q = 0; q < opts.queries; q++) {

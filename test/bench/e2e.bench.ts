@@ -19,9 +19,16 @@ interface Seen {
   named: Record<string, number>;
 }
 
-async function webhookToScreen(count: number, ratePerSec: number, log: (m: string) => void): Promise<{ named: number[]; row: number[] }> {
+async function webhookToScreen(
+  count: number,
+  ratePerSec: number,
+  log: (m: string) => void,
+): Promise<{ named: number[]; row: number[] }> {
   const stack = await startStack();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
   try {
     const sim = stack.sim!;
     const page = sim.control.createPage({ name: 'Bench Roofing', subscribed: false });
@@ -31,7 +38,13 @@ async function webhookToScreen(count: number, ratePerSec: number, log: (m: strin
     const tab = await browser.newPage({ viewport: { width: 1400, height: 4000 } });
     await tab.goto(stack.host.url.replace('#/', '#/leads'));
     // The Leads view has rendered (an empty list shows no grid yet): the app root has content.
-    await tab.waitForFunction(() => (document.body.textContent ?? '').trim().length > 0 && document.querySelectorAll('main, [role="main"]').length > 0, undefined, { timeout: 30_000 });
+    await tab.waitForFunction(
+      () =>
+        (document.body.textContent ?? '').trim().length > 0 &&
+        document.querySelectorAll('main, [role="main"]').length > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
     await tab.evaluate(() => {
       const seen = { row: {} as Record<string, number>, named: {} as Record<string, number> };
       (window as unknown as { __seen: typeof seen }).__seen = seen;
@@ -41,7 +54,8 @@ async function webhookToScreen(count: number, ratePerSec: number, log: (m: strin
         for (const el of Array.from(document.querySelectorAll('[data-lead-id]'))) {
           const id = el.getAttribute('data-lead-id')!;
           if (!(id in seen.row)) seen.row[id] = now;
-          if (!(id in seen.named) && /Bench Lead \d+/.test(el.textContent ?? '')) seen.named[id] = now;
+          if (!(id in seen.named) && /Bench Lead \d+/.test(el.textContent ?? ''))
+            seen.named[id] = now;
         }
       }).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
@@ -52,7 +66,13 @@ async function webhookToScreen(count: number, ratePerSec: number, log: (m: strin
       const wait = start + (i * 1000) / ratePerSec - performance.now();
       if (wait > 0) await sleep(wait);
       const t = Date.now();
-      const lead = sim.control.createLead({ formId: form.id, fieldData: [{ name: 'full_name', values: [`Bench Lead ${i}`] }, { name: 'email', values: [`bench${i}@example.com`] }] });
+      const lead = sim.control.createLead({
+        formId: form.id,
+        fieldData: [
+          { name: 'full_name', values: [`Bench Lead ${i}`] },
+          { name: 'email', values: [`bench${i}@example.com`] },
+        ],
+      });
       sentAt.set(lead.id, t);
     }
     let seen: Seen = { row: {}, named: {} };
@@ -63,7 +83,8 @@ async function webhookToScreen(count: number, ratePerSec: number, log: (m: strin
     }
     const named = [...sentAt].map(([id, t]) => (seen.named[id] ?? NaN) - t).filter(Number.isFinite);
     const row = [...sentAt].map(([id, t]) => (seen.row[id] ?? NaN) - t).filter(Number.isFinite);
-    if (named.length < count) log(`only ${named.length}/${count} leads showed their name on screen within 60 s`);
+    if (named.length < count)
+      log(`only ${named.length}/${count} leads showed their name on screen within 60 s`);
     return { named, row };
   } finally {
     await browser.close();
@@ -86,7 +107,9 @@ const bench: Benchmark = {
       all.push(...named);
       rows.push(...row);
       p50s.push(latencyOf(named).p50);
-      ctx.log(`run ${r + 1}: name on screen p50 ${latencyOf(named).p50.toFixed(1)} ms, p99 ${latencyOf(named).p99.toFixed(1)} ms; row first drawn p50 ${latencyOf(row).p50.toFixed(1)} ms`);
+      ctx.log(
+        `run ${r + 1}: name on screen p50 ${latencyOf(named).p50.toFixed(1)} ms, p99 ${latencyOf(named).p99.toFixed(1)} ms; row first drawn p50 ${latencyOf(row).p50.toFixed(1)} ms`,
+      );
     }
     const rtt = await wsRoundTrip({ samples: 2_000 });
     const s = latencyOf(all);

@@ -92,7 +92,11 @@ export function send(agent: http.Agent, base: URL, req: LoadRequest): Promise<nu
         port: base.port,
         method: 'POST',
         path: req.path,
-        headers: { 'content-type': 'application/json', 'content-length': body.length, ...req.headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          ...req.headers,
+        },
       },
       (res) => {
         res.resume();

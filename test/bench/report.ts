@@ -19,15 +19,39 @@ export interface BenchOutcome {
 /** The figures the project promises (issue 9); the report says which ones a run did not produce. */
 export const requiredFigures: { title: string; match: RegExp; aim: string }[] = [
   { title: 'Relay accepted events/s', match: /relay.*accept/i, aim: '≥ 5,000 events/s on 2 cores' },
-  { title: 'Webhook → relay → desktop committed lead, p50/p99', match: /webhook.*commit/i, aim: 'p99 < 50 ms' },
-  { title: 'Webhook → lead visible in the UI, p50/p99', match: /webhook.*lead visible in the ui/i, aim: 'within a second' },
+  {
+    title: 'Webhook → relay → desktop committed lead, p50/p99',
+    match: /webhook.*commit/i,
+    aim: 'p99 < 50 ms',
+  },
+  {
+    title: 'Webhook → lead visible in the UI, p50/p99',
+    match: /webhook.*lead visible in the ui/i,
+    aim: 'within a second',
+  },
   { title: 'Offline replay events/s', match: /replay/i, aim: '≥ 5,000 events/s' },
-  { title: 'Backfill leads/s', match: /backfill/i, aim: '≥ 20,000 leads/s, within 3x of raw insert' },
+  {
+    title: 'Backfill leads/s',
+    match: /backfill/i,
+    aim: '≥ 20,000 leads/s, within 3x of raw insert',
+  },
   { title: 'FTS search p95 at 1,000,000 leads', match: /(fts|search_sqlite|search p95)/i, aim: '' },
-  { title: 'Lead page query p95 at 1,000,000 leads', match: /(page_query_100|page query|lead page)/i, aim: '' },
-  { title: 'Desktop core RSS with 1,000,000 leads', match: /(core_rss|desktop core rss|core rss)/i, aim: '' },
+  {
+    title: 'Lead page query p95 at 1,000,000 leads',
+    match: /(page_query_100|page query|lead page)/i,
+    aim: '',
+  },
+  {
+    title: 'Desktop core RSS with 1,000,000 leads',
+    match: /(core_rss|desktop core rss|core rss)/i,
+    aim: '',
+  },
   { title: 'Relay RSS with 2,000 idle installs', match: /relay.*rss.*idle/i, aim: '< 150 MB' },
-  { title: 'App start to first rows at 1,000,000 leads', match: /(app_start_to_first_rows|app start to first rows)/i, aim: '' },
+  {
+    title: 'App start to first rows at 1,000,000 leads',
+    match: /(app_start_to_first_rows|app start to first rows)/i,
+    aim: '',
+  },
 ];
 
 const jsonStart = '<!-- bench-results-json';
@@ -97,13 +121,27 @@ export function renderReport(outcomes: BenchOutcome[], when: Date): string {
   if (all.length === 0) lines.push('| (no figures yet) | | | | | | | | | |');
   lines.push('', '## Promised figures', '', '| Figure | Aim | Measured as |', '|---|---|---|');
   for (const r of requiredFigures) {
-    const hits = all.filter(({ f }) => r.match.test(f.name)).map(({ f }) => `${f.name}: ${fmt(f.value)} ${f.unit}`);
-    lines.push(`| ${r.title} | ${r.aim || '–'} | ${hits.length ? hits.join('<br>') : '**not measured yet**'} |`);
+    const hits = all
+      .filter(({ f }) => r.match.test(f.name))
+      .map(({ f }) => `${f.name}: ${fmt(f.value)} ${f.unit}`);
+    lines.push(
+      `| ${r.title} | ${r.aim || '–'} | ${hits.length ? hits.join('<br>') : '**not measured yet**'} |`,
+    );
   }
-  lines.push('', '## Benchmarks in this report', '', '| Benchmark | Status | Took | Mode | Date |', '|---|---|---:|---|---|');
+  lines.push(
+    '',
+    '## Benchmarks in this report',
+    '',
+    '| Benchmark | Status | Took | Mode | Date |',
+    '|---|---|---:|---|---|',
+  );
   for (const o of outcomes) {
-    const status = o.detail ? `${o.status}: ${o.detail.split('\n')[0]!.slice(0, 160).replaceAll('|', '\\|')}` : o.status;
-    lines.push(`| ${o.bench} | ${status} | ${(o.durationMs / 1000).toFixed(1)} s | ${o.quick ? 'quick' : 'full'} | ${o.date.slice(0, 16).replace('T', ' ')} |`);
+    const status = o.detail
+      ? `${o.status}: ${o.detail.split('\n')[0]!.slice(0, 160).replaceAll('|', '\\|')}`
+      : o.status;
+    lines.push(
+      `| ${o.bench} | ${status} | ${(o.durationMs / 1000).toFixed(1)} s | ${o.quick ? 'quick' : 'full'} | ${o.date.slice(0, 16).replace('T', ' ')} |`,
+    );
   }
   lines.push('', '## Machine', '', '| | |', '|---|---|');
   for (const [k, v] of Object.entries(m)) lines.push(`| ${k} | ${v} |`);

@@ -41,7 +41,9 @@ function figureLine(f: Figure): string {
 
 function isFigure(x: unknown): x is Figure {
   const f = x as Figure;
-  return !!f && typeof f.name === 'string' && typeof f.value === 'number' && typeof f.unit === 'string';
+  return (
+    !!f && typeof f.name === 'string' && typeof f.value === 'number' && typeof f.unit === 'string'
+  );
 }
 
 function discover(): { name: string; file: string }[] {
@@ -49,10 +51,17 @@ function discover(): { name: string; file: string }[] {
     .filter((f) => f.endsWith('.bench.ts'))
     .sort()
     .map((f) => ({ name: basename(f, '.bench.ts'), file: join(here, f) }))
-    .filter((b) => only.length === 0 || only.some((o) => b.name === o || b.name.includes(o) || b.file.endsWith(o)));
+    .filter(
+      (b) =>
+        only.length === 0 ||
+        only.some((o) => b.name === o || b.name.includes(o) || b.file.endsWith(o)),
+    );
 }
 
-function runBenchmark(bench: { name: string; file: string }, budgetMs: number): Promise<BenchOutcome> {
+function runBenchmark(
+  bench: { name: string; file: string },
+  budgetMs: number,
+): Promise<BenchOutcome> {
   const tmp = mkdtempSync(join(tmpdir(), `lead-inbox-bench-${bench.name}-`));
   const started = Date.now();
   const outcome: BenchOutcome = {
@@ -77,7 +86,9 @@ function runBenchmark(bench: { name: string; file: string }, budgetMs: number): 
     const timer = setTimeout(() => {
       outcome.status = 'over budget';
       outcome.detail = `stopped after its ${Math.round(budgetMs / 1000)} s budget`;
-      process.stderr.write(`bench ${bench.name}: OVER BUDGET (${Math.round(budgetMs / 1000)} s), stopping it\n`);
+      process.stderr.write(
+        `bench ${bench.name}: OVER BUDGET (${Math.round(budgetMs / 1000)} s), stopping it\n`,
+      );
       child.kill('SIGKILL');
     }, budgetMs);
     child.on('message', (msg: ChildMessage) => {
@@ -85,7 +96,9 @@ function runBenchmark(bench: { name: string; file: string }, budgetMs: number): 
         outcome.figures.push(msg.figure);
         process.stdout.write(figureLine(msg.figure) + '\n');
       } else if (msg.type === 'figure') {
-        process.stderr.write(`bench ${bench.name}: ignored a malformed figure ${JSON.stringify(msg.figure)}\n`);
+        process.stderr.write(
+          `bench ${bench.name}: ignored a malformed figure ${JSON.stringify(msg.figure)}\n`,
+        );
       } else if (msg.type === 'error') {
         outcome.status = 'failed';
         outcome.detail = msg.message;
@@ -114,11 +127,22 @@ function runBenchmark(bench: { name: string; file: string }, budgetMs: number): 
  * Linux box has no session bus: run ourselves again inside the same private keyring CI uses.
  */
 function reexecInKeyringIfNeeded(): void {
-  if (process.platform !== 'linux' || process.env.LEAD_INBOX_IN_KEYRING || process.env.DBUS_SESSION_BUS_ADDRESS) return;
+  if (
+    process.platform !== 'linux' ||
+    process.env.LEAD_INBOX_IN_KEYRING ||
+    process.env.DBUS_SESSION_BUS_ADDRESS
+  )
+    return;
   const wrapper = join(root, '.ci/with-keyring.sh');
   if (!existsSync(wrapper) || spawnSync('which', ['dbus-run-session']).status !== 0) return;
-  process.stderr.write('bench: no session bus; running inside a private keyring (.ci/with-keyring.sh)\n');
-  const r = spawnSync('bash', [wrapper, process.execPath, ...process.execArgv, process.argv[1]!, ...args], { stdio: 'inherit', cwd: root });
+  process.stderr.write(
+    'bench: no session bus; running inside a private keyring (.ci/with-keyring.sh)\n',
+  );
+  const r = spawnSync(
+    'bash',
+    [wrapper, process.execPath, ...process.execArgv, process.argv[1]!, ...args],
+    { stdio: 'inherit', cwd: root },
+  );
   process.exit(r.status ?? 1);
 }
 
@@ -134,10 +158,16 @@ async function main(): Promise<void> {
   for (const [i, bench] of benches.entries()) {
     // Quick mode: each benchmark gets an even share of what is left, so fast ones leave more
     // time to the later ones and the total stays under the budget.
-    const budgetMs = quick ? Math.max(2_000, Math.floor((deadline - Date.now()) / (benches.length - i))) : fullPerBenchMs;
-    process.stderr.write(`bench ${bench.name}: running${quick ? ` (quick, budget ${Math.round(budgetMs / 1000)} s)` : ''}\n`);
+    const budgetMs = quick
+      ? Math.max(2_000, Math.floor((deadline - Date.now()) / (benches.length - i)))
+      : fullPerBenchMs;
+    process.stderr.write(
+      `bench ${bench.name}: running${quick ? ` (quick, budget ${Math.round(budgetMs / 1000)} s)` : ''}\n`,
+    );
     const outcome = await runBenchmark(bench, budgetMs);
-    process.stderr.write(`bench ${bench.name}: ${outcome.status} in ${(outcome.durationMs / 1000).toFixed(1)} s, ${outcome.figures.length} figures\n`);
+    process.stderr.write(
+      `bench ${bench.name}: ${outcome.status} in ${(outcome.durationMs / 1000).toFixed(1)} s, ${outcome.figures.length} figures\n`,
+    );
     outcomes.push(outcome);
   }
 

@@ -9,9 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Benchmark, Figure } from './types';
 
 export type ChildMessage =
-  | { type: 'figure'; figure: Figure }
-  | { type: 'done' }
-  | { type: 'error'; message: string };
+  { type: 'figure'; figure: Figure } | { type: 'done' } | { type: 'error'; message: string };
 
 const [file, tmpDir, quickFlag] = process.argv.slice(2);
 
@@ -23,7 +21,8 @@ async function main(): Promise<void> {
   if (!file || !tmpDir) throw new Error('usage: runOne <bench file> <tmpDir> <0|1>');
   const mod = (await import(pathToFileURL(file).href)) as { default?: Benchmark };
   const bench = mod.default;
-  if (!bench || typeof bench.run !== 'function') throw new Error(`${file} does not default-export a Benchmark`);
+  if (!bench || typeof bench.run !== 'function')
+    throw new Error(`${file} does not default-export a Benchmark`);
   const figures = await bench.run({
     quick: quickFlag === '1',
     tmpDir,
@@ -37,7 +36,10 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   async (error: unknown) => {
-    await post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    await post({
+      type: 'error',
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
     process.exit(1);
   },
 );

@@ -18,7 +18,11 @@ export interface CoreHandle {
   readonly events: { name: string; payload: unknown; at: number }[];
   call<T = unknown>(method: string, input?: unknown): Promise<Result<T>>;
   /** Resolves the next event of this name whose payload passes `match`. */
-  nextEvent(name: string, match?: (payload: unknown) => boolean, timeoutMs?: number): Promise<unknown>;
+  nextEvent(
+    name: string,
+    match?: (payload: unknown) => boolean,
+    timeoutMs?: number,
+  ): Promise<unknown>;
   kill(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -40,7 +44,11 @@ export async function startCoreProcess(opts: {
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const events: { name: string; payload: unknown; at: number }[] = [];
-  const watchers = new Set<{ name: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void }>();
+  const watchers = new Set<{
+    name: string;
+    match: (p: unknown) => boolean;
+    resolve: (p: unknown) => void;
+  }>();
 
   const launch = async () => {
     const c = fork(join(root, 'test/chaos/coreProcess.ts'), [], {
@@ -72,7 +80,8 @@ export async function startCoreProcess(opts: {
         pending.get(m.id)?.(m.result as Result<unknown>);
         pending.delete(m.id);
       } else if (m.type === 'event') {
-        if (events.length < 100_000) events.push({ name: m.name, payload: m.payload, at: Date.now() });
+        if (events.length < 100_000)
+          events.push({ name: m.name, payload: m.payload, at: Date.now() });
         for (const w of [...watchers]) {
           if (w.name === m.name && w.match(m.payload)) {
             watchers.delete(w);
@@ -83,11 +92,15 @@ export async function startCoreProcess(opts: {
     });
     c.once('exit', () => {
       // Calls in flight when the process died never get an answer: fail them, do not hang.
-      for (const done of pending.values()) done({ ok: false, error: { code: 'internal', message: 'core process exited' } });
+      for (const done of pending.values())
+        done({ ok: false, error: { code: 'internal', message: 'core process exited' } });
       pending.clear();
     });
     await new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`core did not start in 30 s; see ${stderrLog}`)), 30_000);
+      const timer = setTimeout(
+        () => fail(new Error(`core did not start in 30 s; see ${stderrLog}`)),
+        30_000,
+      );
       c.on('message', (m: CoreMessage) => {
         if (m.type === 'ready') {
           clearTimeout(timer);

@@ -15,7 +15,8 @@ import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStor
 import { createFileLogger } from '../../main/core/log/fileLogger';
 import type { CoreTuning } from '../../main/core/tuning';
 
-export type ParentMessage = { type: 'call'; id: number; method: string; input: unknown } | { type: 'stop' };
+export type ParentMessage =
+  { type: 'call'; id: number; method: string; input: unknown } | { type: 'stop' };
 export type CoreMessage =
   | { type: 'ready' }
   | { type: 'result'; id: number; result: unknown }
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
       void fetch(url, { redirect: 'follow' }).catch(() => undefined);
     },
     logger,
-    tuning: process.env.CHAOS_TUNING ? (JSON.parse(process.env.CHAOS_TUNING) as Partial<CoreTuning>) : undefined,
+    tuning: process.env.CHAOS_TUNING
+      ? (JSON.parse(process.env.CHAOS_TUNING) as Partial<CoreTuning>)
+      : undefined,
   });
   core.events.onAny((name, payload) => send({ type: 'event', name, payload }));
   process.on('message', (m: ParentMessage) => {
@@ -43,7 +46,9 @@ async function main(): Promise<void> {
       void core.stop().then(() => process.exit(0));
       return;
     }
-    void core.dispatch(m.method, m.input).then((result) => send({ type: 'result', id: m.id, result }));
+    void core
+      .dispatch(m.method, m.input)
+      .then((result) => send({ type: 'result', id: m.id, result }));
   });
   await core.start();
   send({ type: 'ready' });

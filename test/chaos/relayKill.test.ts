@@ -6,7 +6,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { diagnose } from './diagnose';
-import { connectAndEnableAll, leadIdsOf, seeded, startChaosStack, waitFor, type ChaosStack } from './stack';
+import {
+  connectAndEnableAll,
+  leadIdsOf,
+  seeded,
+  startChaosStack,
+  waitFor,
+  type ChaosStack,
+} from './stack';
 
 let stack: ChaosStack | null = null;
 afterEach(async () => {
@@ -34,7 +41,8 @@ describe('relay killed with SIGKILL during a stream of signed webhooks', () => {
       while (created.length < total) {
         const batched = random() < 0.5;
         if (batched) s.sim.context.webhooks.hold();
-        for (let i = 0; i < 25 && created.length < total; i++) created.push(s.sim.control.createLead({ formId: form.id }).id);
+        for (let i = 0; i < 25 && created.length < total; i++)
+          created.push(s.sim.control.createLead({ formId: form.id }).id);
         if (batched) s.sim.context.webhooks.flush();
         await new Promise((r) => setTimeout(r, 5));
       }
@@ -56,23 +64,38 @@ describe('relay killed with SIGKILL during a stream of signed webhooks', () => {
     await s.sim.webhooksIdle();
 
     const deliveries = s.sim.deliveries();
-    const acked = new Set(deliveries.filter((d) => d.state === 'delivered').flatMap((d) => leadIdsOf(d.body)));
-    const refusedAttempts = deliveries.flatMap((d) => d.attempts).filter((a) => a.status !== 200).length;
+    const acked = new Set(
+      deliveries.filter((d) => d.state === 'delivered').flatMap((d) => leadIdsOf(d.body)),
+    );
+    const refusedAttempts = deliveries
+      .flatMap((d) => d.attempts)
+      .filter((a) => a.status !== 200).length;
 
     let rows: { id: string; state: string }[] = [];
     try {
-      rows = await waitFor(() => {
-        const r = s.leads();
-        return r.length >= total ? r : null;
-      }, `all ${total} leads in the desktop store (seed ${seed})`, 60_000, 250);
+      rows = await waitFor(
+        () => {
+          const r = s.leads();
+          return r.length >= total ? r : null;
+        },
+        `all ${total} leads in the desktop store (seed ${seed})`,
+        60_000,
+        250,
+      );
     } catch (e) {
-      await diagnose(s, `relay kill, seed ${seed}, stored ${s.leads().length}/${total}, kills ${kills}`);
+      await diagnose(
+        s,
+        `relay kill, seed ${seed}, stored ${s.leads().length}/${total}, kills ${kills}`,
+      );
       throw e;
     }
     const ids = rows.map((r) => r.id);
     const idSet = new Set(ids);
     // Every webhook that got a 200 is there; nothing is there twice; nothing unknown appeared.
-    expect([...acked].filter((id) => !idSet.has(id)), `seed ${seed}`).toEqual([]);
+    expect(
+      [...acked].filter((id) => !idSet.has(id)),
+      `seed ${seed}`,
+    ).toEqual([]);
     expect(idSet.size).toBe(ids.length);
     expect(idSet).toEqual(new Set(created));
     expect(rows.filter((r) => r.state === 'failed')).toEqual([]);

@@ -82,7 +82,10 @@ export async function startRelayProcess(opts: RelayProcessOptions): Promise<Rela
     c.stderr!.on('data', keep);
     await new Promise<void>((resolveReady, rejectReady) => {
       let buffered = '';
-      const timer = setTimeout(() => rejectReady(new Error(`relay did not start within 20 s; see ${logFile}`)), 20_000);
+      const timer = setTimeout(
+        () => rejectReady(new Error(`relay did not start within 20 s; see ${logFile}`)),
+        20_000,
+      );
       c.stdout!.on('data', (d: Buffer) => {
         keep(d);
         buffered += d.toString('utf8');

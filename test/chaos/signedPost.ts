@@ -38,7 +38,9 @@ export function postSigned(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', () => resolve({ status: 0, text: 'response error' }));
       },
     );
@@ -50,7 +52,11 @@ export function postSigned(
 
 /** One leadgen delivery exactly as Meta sends it (meta-platform.md §2.5): ids only, no field
  * data; organic leads carry no ad ids. */
-export function leadgenDelivery(pageId: string, leadIds: string[], createdTime = Math.floor(Date.now() / 1000)): string {
+export function leadgenDelivery(
+  pageId: string,
+  leadIds: string[],
+  createdTime = Math.floor(Date.now() / 1000),
+): string {
   return JSON.stringify({
     object: 'page',
     entry: leadIds.map((id) => ({
@@ -59,7 +65,12 @@ export function leadgenDelivery(pageId: string, leadIds: string[], createdTime =
       changes: [
         {
           field: 'leadgen',
-          value: { leadgen_id: id, page_id: pageId, form_id: `${pageId}0001`, created_time: createdTime },
+          value: {
+            leadgen_id: id,
+            page_id: pageId,
+            form_id: `${pageId}0001`,
+            created_time: createdTime,
+          },
         },
       ],
     })),

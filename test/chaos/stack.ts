@@ -54,20 +54,54 @@ export interface ChaosStack {
   close(): Promise<void>;
 }
 
-export async function startChaosStack(opts: { relay?: 'process' | 'in-process'; relayHeartbeatMs?: number; proxy?: boolean; tuning?: Partial<CoreTuning> } = {}): Promise<ChaosStack> {
+export async function startChaosStack(
+  opts: {
+    relay?: 'process' | 'in-process';
+    relayHeartbeatMs?: number;
+    proxy?: boolean;
+    tuning?: Partial<CoreTuning>;
+  } = {},
+): Promise<ChaosStack> {
   const root = mkdtempSync(join(tmpdir(), 'lead-inbox-chaos-'));
   const relayDir = join(root, 'relay');
   const desktopDir = join(root, 'desktop');
-  const sim = await createSimulator({ appSecret: chaosAppSecret, webhookUrl: null, oauthAutoApprove: true, webhookRetryBaseMs: 50, webhookMaxAttempts: 10_000, seed: 11 });
+  const sim = await createSimulator({
+    appSecret: chaosAppSecret,
+    webhookUrl: null,
+    oauthAutoApprove: true,
+    webhookRetryBaseMs: 50,
+    webhookMaxAttempts: 10_000,
+    seed: 11,
+  });
   // Meta retries for 36 h; here: quickly and without giving up, so "everything arrives" is checkable.
-  sim.context.webhooks.configure({ retryBaseMs: 50, retryMaxMs: 500, maxAttempts: 10_000, timeoutMs: 5_000 });
+  sim.context.webhooks.configure({
+    retryBaseMs: 50,
+    retryMaxMs: 500,
+    maxAttempts: 10_000,
+    timeoutMs: 5_000,
+  });
 
   let relay: RelayHandle;
   if ((opts.relay ?? 'process') === 'process') {
-    const p = await startRelayProcess({ dataDir: relayDir, appId: sim.appId, appSecret: chaosAppSecret, verifyToken: chaosVerifyToken, graphApiUrl: sim.url, logFile: join(root, 'relay-logs', 'relay.log') });
+    const p = await startRelayProcess({
+      dataDir: relayDir,
+      appId: sim.appId,
+      appSecret: chaosAppSecret,
+      verifyToken: chaosVerifyToken,
+      graphApiUrl: sim.url,
+      logFile: join(root, 'relay-logs', 'relay.log'),
+    });
     relay = { url: p.url, port: p.port, process: p, close: () => p.stop() };
   } else {
-    const r = await createRelay({ dataDir: relayDir, appId: sim.appId, appSecret: chaosAppSecret, verifyToken: chaosVerifyToken, graphApiUrl: sim.url, heartbeatMs: opts.relayHeartbeatMs ?? 500, log: silentLogger });
+    const r = await createRelay({
+      dataDir: relayDir,
+      appId: sim.appId,
+      appSecret: chaosAppSecret,
+      verifyToken: chaosVerifyToken,
+      graphApiUrl: sim.url,
+      heartbeatMs: opts.relayHeartbeatMs ?? 500,
+      log: silentLogger,
+    });
     relay = { url: r.url, port: r.port, process: null, close: () => r.close() };
   }
   const proxy = opts.proxy ? await createTcpProxy({ port: relay.port }) : null;
@@ -98,7 +132,11 @@ export async function startChaosStack(opts: { relay?: 'process' | 'in-process'; 
       if (!existsSync(dbFile)) return [];
       const db = new Database(dbFile, { readonly: true, fileMustExist: true });
       try {
-        return db.prepare('SELECT id, state, fetch_error FROM leads').all() as { id: string; state: string; fetch_error: string | null }[];
+        return db.prepare('SELECT id, state, fetch_error FROM leads').all() as {
+          id: string;
+          state: string;
+          fetch_error: string | null;
+        }[];
       } finally {
         db.close();
       }
@@ -108,7 +146,8 @@ export async function startChaosStack(opts: { relay?: 'process' | 'in-process'; 
       await proxy?.close();
       await relay.close().catch(() => undefined);
       await sim.close();
-      for (const c of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, c.account);
+      for (const c of await keytar.findCredentials(keychainService))
+        await keytar.deletePassword(keychainService, c.account);
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -117,7 +156,8 @@ export async function startChaosStack(opts: { relay?: 'process' | 'in-process'; 
 /** Connect through the simulated Facebook login and enable every page, through the real API. */
 export async function connectAndEnableAll(desktop: CoreHandle): Promise<void> {
   const login = await desktop.call<{ outcome: string }>('auth.connectFacebook', {});
-  if (!login.ok || login.value.outcome !== 'connected') throw new Error(`login failed: ${JSON.stringify(login)}`);
+  if (!login.ok || login.value.outcome !== 'connected')
+    throw new Error(`login failed: ${JSON.stringify(login)}`);
   const list = await desktop.call<{ pages: { id: string }[] }>('pages.list', {});
   if (!list.ok) throw new Error(`pages.list failed: ${JSON.stringify(list)}`);
   for (const p of list.value.pages) {
@@ -126,7 +166,12 @@ export async function connectAndEnableAll(desktop: CoreHandle): Promise<void> {
   }
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000, everyMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -134,7 +179,9 @@ export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout
     if (last) return last as NonNullable<T>;
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`,
+  );
 }
 
 /** A small seeded PRNG (mulberry32) so a failing chaos run can be replayed with its seed. */
@@ -151,6 +198,10 @@ export function seeded(seed: number): () => number {
 
 /** Lead ids carried by a webhook body (leadgen changes of every entry). */
 export function leadIdsOf(body: string): string[] {
-  const doc = JSON.parse(body) as { entry?: { changes?: { field?: string; value?: { leadgen_id?: string } }[] }[] };
-  return (doc.entry ?? []).flatMap((e) => (e.changes ?? []).filter((c) => c.field === 'leadgen').map((c) => String(c.value?.leadgen_id)));
+  const doc = JSON.parse(body) as {
+    entry?: { changes?: { field?: string; value?: { leadgen_id?: string } }[] }[];
+  };
+  return (doc.entry ?? []).flatMap((e) =>
+    (e.changes ?? []).filter((c) => c.field === 'leadgen').map((c) => String(c.value?.leadgen_id)),
+  );
 }

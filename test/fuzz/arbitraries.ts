@@ -36,12 +36,35 @@ export const deepValue = fc
   .tuple(fc.integer({ min: 50, max: 5_000 }), fc.boolean())
   .map(([depth, asObject]) => deeplyNested(depth, asObject));
 
-export const oversizedString = fc.integer({ min: 70_000, max: 1_100_000 }).map((n) => 'x'.repeat(n));
+export const oversizedString = fc
+  .integer({ min: 70_000, max: 1_100_000 })
+  .map((n) => 'x'.repeat(n));
 
 /** Anything JSON could carry plus the values JSON cannot (undefined, NaN, -0, big ints, Infinity). */
 export const wrongTyped = fc.oneof(
-  fc.anything({ maxDepth: 4, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }),
-  fc.constantFrom(undefined, null, NaN, -0, Infinity, -Infinity, Number.MAX_SAFE_INTEGER + 2, 1e308, true, [], {}, ''),
+  fc.anything({
+    maxDepth: 4,
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+    withNullPrototype: true,
+  }),
+  fc.constantFrom(
+    undefined,
+    null,
+    NaN,
+    -0,
+    Infinity,
+    -Infinity,
+    Number.MAX_SAFE_INTEGER + 2,
+    1e308,
+    true,
+    [],
+    {},
+    '',
+  ),
   nastyString,
 );
 
@@ -64,11 +87,16 @@ export const hostile = fc.oneof(
  * Takes a valid object and breaks one field: removes it, swaps its type, nests it deeply, makes it
  * huge, or fills it with unicode noise. Closer to real bugs than purely random values.
  */
-export function mutateOneField(valid: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> {
+export function mutateOneField(
+  valid: Record<string, unknown>,
+): fc.Arbitrary<Record<string, unknown>> {
   const keys = Object.keys(valid);
   if (keys.length === 0) return fc.constant({ ...valid, unexpected: 'x' });
   return fc
-    .tuple(fc.constantFrom(...keys), fc.oneof(fc.constant(undefined), wrongTyped, deepValue, oversizedString))
+    .tuple(
+      fc.constantFrom(...keys),
+      fc.oneof(fc.constant(undefined), wrongTyped, deepValue, oversizedString),
+    )
     .map(([key, value]) => {
       const copy: Record<string, unknown> = { ...valid };
       if (value === undefined) delete copy[key];
@@ -78,9 +106,15 @@ export function mutateOneField(valid: Record<string, unknown>): fc.Arbitrary<Rec
 }
 
 /** Wrong-typed values that JSON can carry (for bodies that must serialise). */
-export const jsonWrongTyped = fc.oneof(fc.jsonValue({ maxDepth: 4 }), nastyString, fc.constantFrom(null, true, 0, -1, 1e308, [], {}, ''));
+export const jsonWrongTyped = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  nastyString,
+  fc.constantFrom(null, true, 0, -1, 1e308, [], {}, ''),
+);
 
 /** JSON text nested `depth` levels deep, built as text (JSON.stringify itself would overflow). */
 export function deepJsonText(depth: number, asObject: boolean): string {
-  return asObject ? '{"a":'.repeat(depth) + '"b"' + '}'.repeat(depth) : '['.repeat(depth) + '"b"' + ']'.repeat(depth);
+  return asObject
+    ? '{"a":'.repeat(depth) + '"b"' + '}'.repeat(depth)
+    : '['.repeat(depth) + '"b"' + ']'.repeat(depth);
 }

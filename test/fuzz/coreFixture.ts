@@ -34,7 +34,9 @@ export interface TestCore {
   dispose(): Promise<void>;
 }
 
-export function createTestCore(opts: { graphApiUrl?: string; relayUrl?: string | null } = {}): TestCore {
+export function createTestCore(
+  opts: { graphApiUrl?: string; relayUrl?: string | null } = {},
+): TestCore {
   const dataDir = mkdtempSync(join(tmpdir(), 'lead-inbox-fuzz-'));
   const logger = recordingLogger();
   const core = createCore({

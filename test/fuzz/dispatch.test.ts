@@ -18,7 +18,9 @@ function invalidFor(method: MethodName, input: unknown): boolean {
 /** A valid input to mutate from: whatever the schema accepts as `{}` after defaults, if anything. */
 function baseInput(method: MethodName): Record<string, unknown> {
   const parsed = apiMethods[method].input.safeParse({});
-  return parsed.success && parsed.data && typeof parsed.data === 'object' ? (parsed.data as Record<string, unknown>) : { id: 'x' };
+  return parsed.success && parsed.data && typeof parsed.data === 'object'
+    ? (parsed.data as Record<string, unknown>)
+    : { id: 'x' };
 }
 
 const inputFor = (method: MethodName) => fc.oneof(hostile, mutateOneField(baseInput(method)));
@@ -61,7 +63,15 @@ describe('API dispatch refuses bad input', () => {
     const names = fc.oneof(
       nastyString,
       wrongTyped,
-      fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', ...methodNames.map((m) => `${m} `), ...methodNames.map((m) => m.toUpperCase())),
+      fc.constantFrom(
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        'valueOf',
+        ...methodNames.map((m) => `${m} `),
+        ...methodNames.map((m) => m.toUpperCase()),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(names, wrongTyped, async (name, input) => {

@@ -24,7 +24,8 @@ const log = recordingLogger();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 let validSent = 0;
 
-const storedCount = () => (reader.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+const storedCount = () =>
+  (reader.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
 const post = (body: string | Buffer) => postSigned(relay.url, body, appSecret, { agent });
 
 /** After each hostile request, a valid delivery must still be accepted and stored. */
@@ -59,8 +60,18 @@ afterAll(async () => {
 const notEnvelope = fc.oneof(
   jsonWrongTyped.map((v) => JSON.stringify(v)),
   fc.record({ object: jsonWrongTyped, entry: jsonWrongTyped }).map((v) => JSON.stringify(v)),
-  fc.record({ object: fc.constantFrom('page', 'instagram', 'whatsapp_business_account'), entry: fc.array(fc.oneof(fc.integer(), nastyString, fc.constant(null), fc.array(fc.integer())), { minLength: 1, maxLength: 5 }) }).map((v) => JSON.stringify(v)),
-  fc.tuple(fc.integer({ min: 1_000, max: 200_000 }), fc.boolean()).map(([d, obj]) => `{"object":"page","entry":[${deepJsonText(d, obj)}]}`),
+  fc
+    .record({
+      object: fc.constantFrom('page', 'instagram', 'whatsapp_business_account'),
+      entry: fc.array(
+        fc.oneof(fc.integer(), nastyString, fc.constant(null), fc.array(fc.integer())),
+        { minLength: 1, maxLength: 5 },
+      ),
+    })
+    .map((v) => JSON.stringify(v)),
+  fc
+    .tuple(fc.integer({ min: 1_000, max: 200_000 }), fc.boolean())
+    .map(([d, obj]) => `{"object":"page","entry":[${deepJsonText(d, obj)}]}`),
   nastyString,
   fc.uint8Array({ minLength: 1, maxLength: 512 }).map((b) => Buffer.from(b)),
 );
@@ -73,7 +84,10 @@ describe('relay /webhooks/meta under hostile signed bodies', () => {
         let isEnvelope = false;
         try {
           const doc = JSON.parse(buf.toString('utf8')) as { object?: unknown; entry?: unknown };
-          isEnvelope = typeof doc?.object === 'string' && Array.isArray(doc.entry) && doc.entry.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e));
+          isEnvelope =
+            typeof doc?.object === 'string' &&
+            Array.isArray(doc.entry) &&
+            doc.entry.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e));
         } catch {
           isEnvelope = false;
         }
@@ -111,18 +125,38 @@ describe('relay /webhooks/meta under hostile signed bodies', () => {
     const entryText = fc
       .tuple(nastyString, fc.constantFrom('', ' ', '\n\t '), fc.boolean(), jsonWrongTyped)
       .map(([s, ws, escapeAll, extra]) => {
-        const text = escapeAll ? JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : JSON.stringify(s);
+        const text = escapeAll
+          ? JSON.stringify(s).replace(
+              /[\u007f-\uffff]/g,
+              (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+            )
+          : JSON.stringify(s);
         return `{${ws}"id"${ws}:${ws}"2001",${ws}"note":${text},"brackets":"]}[{\\"\\\\","extra":${JSON.stringify(extra)}${ws}}`;
       });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('page', 'instagram', 'whatsapp_business_account', 'permissions', 'user', '💥'), fc.array(entryText, { minLength: 1, maxLength: 6 }), async (object, entries) => {
-        const body = `{"object":${JSON.stringify(object)} , "entry" : [ ${entries.join(' ,\n')} ] }`;
-        const lastId = (reader.prepare('SELECT coalesce(max(id), 0) AS id FROM events').get() as { id: number }).id;
-        const r = await post(body);
-        expect(r.status).toBe(200);
-        const rows = reader.prepare('SELECT raw FROM events WHERE id > ? ORDER BY id').all(lastId) as { raw: string }[];
-        expect(rows.map((x) => x.raw)).toEqual(entries);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(
+          'page',
+          'instagram',
+          'whatsapp_business_account',
+          'permissions',
+          'user',
+          '💥',
+        ),
+        fc.array(entryText, { minLength: 1, maxLength: 6 }),
+        async (object, entries) => {
+          const body = `{"object":${JSON.stringify(object)} , "entry" : [ ${entries.join(' ,\n')} ] }`;
+          const lastId = (
+            reader.prepare('SELECT coalesce(max(id), 0) AS id FROM events').get() as { id: number }
+          ).id;
+          const r = await post(body);
+          expect(r.status).toBe(200);
+          const rows = reader
+            .prepare('SELECT raw FROM events WHERE id > ? ORDER BY id')
+            .all(lastId) as { raw: string }[];
+          expect(rows.map((x) => x.raw)).toEqual(entries);
+        },
+      ),
       { numRuns: 200 },
     );
     await validStillWorks();

@@ -58,9 +58,14 @@ export function listFiles(root: string): string[] {
   return readdirSync(root).flatMap((name) => listFiles(join(root, name)));
 }
 
-export function scanForSecrets(roots: string[], secrets: Secret[]): { hits: Hit[]; filesScanned: number; bytesScanned: number } {
+export function scanForSecrets(
+  roots: string[],
+  secrets: Secret[],
+): { hits: Hit[]; filesScanned: number; bytesScanned: number } {
   const files = [...new Set(roots.flatMap(listFiles))];
-  const patterns = secrets.filter((s) => s.value.length >= 8).map((s) => ({ label: s.label, forms: forms(s.value) }));
+  const patterns = secrets
+    .filter((s) => s.value.length >= 8)
+    .map((s) => ({ label: s.label, forms: forms(s.value) }));
   const hits: Hit[] = [];
   let bytesScanned = 0;
   for (const file of files) {
