@@ -10,7 +10,6 @@ import { buildCapiEvent } from '../../main/core/conversions/payload';
 import { dueEvents } from '../../main/core/conversions/queue';
 import { readConversionSettings, writeConversionSettings } from '../../main/core/conversions/settings';
 import { EventBus } from '../../main/core/events';
-import { GraphClient } from '../../main/core/graph/client';
 import type { TokenStore } from '../../main/core/ports';
 import { createSpeedToLead } from '../../main/core/speedToLead/index';
 import { openDatabase, type Db } from '../../main/core/store/db';
@@ -64,7 +63,8 @@ async function senderRun(dir: string, events: number, run: number): Promise<{ ou
     const tokens: TokenStore = memoryTokens({ [`page:${page.id}`]: page.accessToken });
     const conversions = createConversions({
       db,
-      graph: new GraphClient({ baseUrl: sim.url, version: 'v25.0' }),
+      graphApiUrl: sim.url,
+    graphVersion: 'v25.0',
       tokens,
       events: new EventBus(),
       clock: { now: () => now },

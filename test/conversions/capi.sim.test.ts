@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConversions } from '../../main/core/conversions/index';
 import { writeConversionSettings } from '../../main/core/conversions/settings';
-import { GraphClient } from '../../main/core/graph/client';
 import { createMutations } from '../../main/core/inbox/mutations';
 import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStore';
 import type { TokenStore } from '../../main/core/ports';
@@ -50,7 +49,8 @@ async function setup(): Promise<Env> {
   const record = (level: string) => (msg: string, fields?: Record<string, unknown>) => void logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
   const conversions = createConversions({
     db: store.db,
-    graph: new GraphClient({ baseUrl: sim.url, version: 'v25.0' }),
+    graphApiUrl: sim.url,
+    graphVersion: 'v25.0',
     tokens,
     events: events.events,
     clock,
@@ -285,5 +285,22 @@ describe('conversion feedback to Meta (simulator)', () => {
     expect(JSON.stringify(env.conversions.handlers['conversions.getSettings']())).not.toContain(systemToken);
     await env.conversions.handlers['conversions.setSystemToken']({ token: null });
     expect(await env.tokens.get(`capi:${ds.id}`)).toBeNull();
+  });
+
+  it('usage headers at 80% or more make the sender hold off before Meta throttles', async () => {
+    env.sim.control.setUsage({ call_count: 85 });
+    const first = env.lead();
+    env.setStatus([first], 'qualified');
+    await env.conversions.runOnce();
+    expect(env.received()).toHaveLength(1); // sent, and the answer said "85% used"
+    const second = env.lead();
+    env.setStatus([second], 'qualified');
+    await env.conversions.runOnce();
+    expect(env.sim.control.calls({ path: `${env.datasetId}/events` })).toHaveLength(1);
+    expect(env.conversions.handlers['conversions.getSettings']().health.state).toBe('retrying');
+    env.sim.control.setUsage({ call_count: 10 });
+    env.clock.advance(min);
+    await env.conversions.runOnce();
+    expect(env.received()).toHaveLength(2);
   });
 });

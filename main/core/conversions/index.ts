@@ -1,6 +1,7 @@
 import type { ConversionsHealth } from '../../../shared/index';
 import type { EventBus } from '../events';
-import type { GraphClient } from '../graph/client';
+import { GraphClient } from '../graph/client';
+import type { Usage } from '../graph/usage';
 import type { Clock, Logger, TokenStore } from '../ports';
 import type { Db } from '../store/db';
 import { eventsForLead, queueCounts, queueMissedStageChanges, recordStageChange, requeueFailed } from './queue';
@@ -13,7 +14,9 @@ export { readConversionSettings } from './settings';
 
 export interface ConversionsDeps {
   db: Db;
-  graph: GraphClient;
+  /** Graph API base and pinned version (CoreConfig); the sender keeps its own client to read usage headers. */
+  graphApiUrl: string;
+  graphVersion: string;
   tokens: TokenStore;
   events: EventBus;
   clock: Clock;
@@ -30,7 +33,9 @@ export interface ConversionsDeps {
  */
 export function createConversions(deps: ConversionsDeps) {
   const { db, events, clock, logger } = deps;
-  const sender = createCapiSender(deps);
+  let lastUsage: Usage | null = null;
+  const graph = new GraphClient({ baseUrl: deps.graphApiUrl, version: deps.graphVersion, onUsage: (u) => (lastUsage = u) });
+  const sender = createCapiSender({ ...deps, graph, usage: () => lastUsage });
   let reauthMessage: string | null = null;
   let lastRetrying = false;
   let timer: NodeJS.Timeout | null = null;
@@ -62,7 +67,7 @@ export function createConversions(deps: ConversionsDeps) {
     const out = await sender.sendDue();
     const before = JSON.stringify(health());
     reauthMessage = out.reauth ?? (out.sent > 0 ? null : reauthMessage);
-    lastRetrying = out.retrying > 0 && !out.reauth;
+    lastRetrying = (out.retrying > 0 && !out.reauth) || sender.slowedDown();
     const leadIds = new Set([...queued, ...out.leadIds]);
     if (leadIds.size === 1) events.emit('conversions.updated', { leadId: [...leadIds][0]! });
     else if (leadIds.size > 1) events.emit('conversions.updated', { leadId: null });

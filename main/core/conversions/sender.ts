@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConversionSettings } from '../../../shared/index';
 import type { GraphClient } from '../graph/client';
 import { GraphError } from '../graph/errors';
+import type { Usage } from '../graph/usage';
 import type { Clock, Logger, TokenStore } from '../ports';
 import type { Db } from '../store/db';
 import { buildCapiEvent, retryDelayMs } from './payload';
@@ -37,7 +38,13 @@ export interface CapiSenderDeps {
   clock: Clock;
   logger: Logger;
   random?: () => number;
+  /** Usage headers of the last response (X-App-Usage / X-Business-Use-Case-Usage). */
+  usage?: () => Usage | null;
 }
+
+/** meta-platform.md §6: slow down at 80% of any limit, before Meta starts throttling. */
+const slowDownPercent = 80;
+const slowDownMs = 60_000;
 
 /**
  * Sends what is due: groups events by token and test code, up to 1000 per request. A rejected batch
@@ -49,12 +56,15 @@ export function createCapiSender(deps: CapiSenderDeps) {
   const random = deps.random ?? Math.random;
   /** Fingerprints of tokens Meta refused; we do not call again with them (no tight reauth loop). */
   const refused = new Set<string>();
+  /** Set when usage headers near a limit: no sending before this time. */
+  let quietUntil = 0;
 
   async function sendDue(): Promise<SendOutcome> {
     const out: SendOutcome = { sent: 0, failed: 0, retrying: 0, reauth: null, leadIds: new Set() };
     const settings = readConversionSettings(db);
     if (!settings.datasetId) return out;
     const now = clock.now();
+    if (now < quietUntil) return out;
     const rows = dueEvents(db, now, maxBatch * 5);
     const fresh = rows.filter((r) => r.event_time >= now - maxEventAgeMs);
     const stale = rows.filter((r) => r.event_time < now - maxEventAgeMs);
@@ -109,6 +119,12 @@ export function createCapiSender(deps: CapiSenderDeps) {
       if (res?.events_received !== undefined && res.events_received !== ids.length) {
         logger.warn('capi events_received differs from events sent', { sent: ids.length, received: res.events_received });
       }
+      const usage = deps.usage?.();
+      if (usage?.maxPercent != null && usage.maxPercent >= slowDownPercent) {
+        quietUntil = clock.now() + Math.max(usage.regainAccessMs ?? 0, slowDownMs);
+        logger.info('capi near a Meta rate limit; pausing', { percent: usage.maxPercent, untilMs: quietUntil });
+        return 'stop';
+      }
       return 'next';
     } catch (e) {
       const err = e instanceof GraphError ? e : null;
@@ -154,6 +170,8 @@ export function createCapiSender(deps: CapiSenderDeps) {
     sendDue,
     /** The owner reconnected or asked to retry: allow every token again. */
     forgetRefusedTokens: () => refused.clear(),
+    /** Whether usage headers told us to hold off (for health). */
+    slowedDown: () => clock.now() < quietUntil,
   };
 }
 
