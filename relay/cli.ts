@@ -17,13 +17,25 @@ function required(name: string): string {
   return v;
 }
 
+/** A positive number from the environment, the default when unset; a typo stops the relay. */
+function positive(name: string, fallback: number | undefined): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < 0) {
+    log.error('environment variable is not a number', { name });
+    process.exit(2);
+  }
+  return v;
+}
+
 function rate(name: string): { ratePerSec: number; burst: number } | undefined {
   const v = Number(env[name]);
   return Number.isFinite(v) && v > 0 ? { ratePerSec: v, burst: Math.max(v, 10) } : undefined;
 }
 
 const relay = await createRelay({
-  port: Number(env.RELAY_PORT ?? 8787),
+  port: positive('RELAY_PORT', 8787),
   host: env.RELAY_HOST ?? '0.0.0.0',
   dataDir: env.RELAY_DATA_DIR ?? './.data/relay',
   appId: required('META_APP_ID'),
@@ -32,7 +44,10 @@ const relay = await createRelay({
   graphApiUrl: env.GRAPH_API_URL ?? 'https://graph.facebook.com',
   graphVersion: env.GRAPH_API_VERSION || undefined,
   publicUrl: env.RELAY_PUBLIC_URL || undefined,
-  retentionMs: env.RELAY_RETENTION_DAYS ? Number(env.RELAY_RETENTION_DAYS) * 24 * 3600_000 : undefined,
+  retentionMs: (() => {
+    const days = positive('RELAY_RETENTION_DAYS', undefined);
+    return days === undefined ? undefined : days * 24 * 3600_000;
+  })(),
   rateLimits: { webhook: rate('RELAY_RATE_WEBHOOK_PER_SEC'), public: rate('RELAY_RATE_PUBLIC_PER_SEC') },
   log,
 });
