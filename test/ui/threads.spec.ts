@@ -132,4 +132,7 @@ test('every inbound kind is shown in the conversation (WhatsApp and Messenger)',
   await expect(mlog.getByRole('listitem').filter({ hasText: 'Book a table' })).toContainText('Tapped:');
   await noSeriousViolations(page);
   await shot(page, 'threads-kinds');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await noSeriousViolations(page); // contrast holds in the dark theme too
+  await shot(page, 'threads-kinds-dark');
 });
