@@ -157,7 +157,9 @@ describe('delivery', () => {
   });
 
   it('tells an install whose cursor is older than retention about the gap, then continues', async () => {
-    const [install] = await setup(1, { retentionMs: 1, ackGraceMs: 20 });
+    const warnings: { msg: string; fields?: Record<string, unknown> }[] = [];
+    const log = { info: () => {}, error: () => {}, warn: (msg: string, fields?: Record<string, unknown>) => warnings.push({ msg, fields }) };
+    const [install] = await setup(1, { retentionMs: 1, ackGraceMs: 20, log });
     expect(await postWebhook(relay.url, batchBody(0, 5))).toBe(200);
     // Wait for a retention sweep to drop the 5 unacked events (it logs and counts them).
     for (;;) {
@@ -165,6 +167,10 @@ describe('delivery', () => {
       if (/relay_events_dropped_retention_total 5/.test(metrics)) break;
       await new Promise((r) => setTimeout(r, 20));
     }
+    // The drop is logged with its count (ids and counts only).
+    expect(warnings.filter((w) => w.msg === 'retention dropped unacked events').map((w) => w.fields)).toEqual([
+      { installId: install!.installId, count: 5, retentionMs: 1 },
+    ]);
     const c = await TestClient.connect(relay.url, install!.bearer);
     c.hello(0);
     await c.until(() => c.frames.length >= 2, 'welcome and gap');
