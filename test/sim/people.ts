@@ -15,14 +15,24 @@ export function localeData(locale: string): LocaleData {
   return locales.find((l) => l.locale === locale) ?? locales[0]!;
 }
 
+const separators = ['.', '', '_'];
+const emailSafeCache = new Map<string, string>();
+
+/** The romanised name as it can appear in an address ("o'neill" → "oneill"), computed once. */
+function emailSafe(latin: string): string {
+  let v = emailSafeCache.get(latin);
+  if (v === undefined) emailSafeCache.set(latin, (v = latin.replace(/[^a-z]/g, '')));
+  return v;
+}
+
 export function makePerson(rng: Rng, loc: LocaleData): Person {
   const [first, firstLatin] = rng.pick(loc.first);
   const [last, lastLatin] = rng.pick(loc.last);
   const fullName = loc.familyFirst ? `${last}${first}` : `${first} ${last}`;
-  const sep = rng.pick(['.', '', '_']);
+  const sep = rng.pick(separators);
   const num = rng.chance(0.4) ? String(rng.int(1, 99)) : '';
-  const email = `${firstLatin.replace(/[^a-z]/g, '')}${sep}${lastLatin.replace(/[^a-z]/g, '')}${num}@${rng.pick(loc.domains)}`;
-  const phone = loc.phone(rng.chars(10, '0123456789'));
+  const email = `${emailSafe(firstLatin)}${sep}${emailSafe(lastLatin)}${num}@${rng.pick(loc.domains)}`;
+  const phone = loc.phone(String(rng.int(1_000_000_000, 9_999_999_999)));
   return { firstName: first, lastName: last, fullName, email, phone, city: rng.pick(loc.cities) };
 }
 
