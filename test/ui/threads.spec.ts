@@ -130,6 +130,13 @@ test('every inbound kind is shown in the conversation (WhatsApp and Messenger)',
   await expect(mlog.getByText('Look at this')).toBeVisible();
   await expect(mlog.getByRole('button', { name: 'Show photo' })).toBeVisible();
   await expect(mlog.getByRole('listitem').filter({ hasText: 'Book a table' })).toContainText('Tapped:');
+  // A half-typed reply survives switching threads.
+  await page.getByRole('textbox', { name: 'Message' }).fill('We have a table at 8');
+  await page.getByRole('link', { name: /Jana Weiß/ }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Jana Weiß' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
+  await page.getByRole('link', { name: /Book a table/ }).click();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('We have a table at 8');
   await noSeriousViolations(page);
   await shot(page, 'threads-kinds');
   await page.emulateMedia({ colorScheme: 'dark' });

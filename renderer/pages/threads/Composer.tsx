@@ -37,8 +37,30 @@ export function Composer({ thread, window: w }: { thread: Thread; window: ReplyW
   );
 }
 
+/** Drafts survive switching threads and closing the app (kept in the window's storage, per thread). */
+const draftKey = (threadId: string) => `lead-inbox.draft.${threadId}`;
+function readDraft(threadId: string): string {
+  try {
+    return localStorage.getItem(draftKey(threadId)) ?? '';
+  } catch {
+    return '';
+  }
+}
+function writeDraft(threadId: string, text: string): void {
+  try {
+    if (text) localStorage.setItem(draftKey(threadId), text);
+    else localStorage.removeItem(draftKey(threadId));
+  } catch {
+    // Storage full or disabled: the draft just isn't kept.
+  }
+}
+
 function TextReply({ threadId, max }: { threadId: string; max: number }) {
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState(() => readDraft(threadId));
+  const setText = (t: string) => {
+    setTextState(t);
+    writeDraft(threadId, t);
+  };
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const send = (e?: FormEvent) => {
