@@ -135,3 +135,31 @@ test('keyboard-only triage of three leads', async ({ page, stack }) => {
     { id: '9004', status: 'won' },
   ]);
 });
+
+test('multi-select: bulk stage and tag, then a saved view brings the filter back', async ({ page, stack }) => {
+  await openApp(page, stack, 'leads');
+  await expect(page.getByTestId('leads-count')).toHaveText('6 leads');
+  // Select the first two with the keyboard, move both to "lost" with one key.
+  await page.keyboard.press('x');
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  const bulk = page.getByRole('region', { name: 'Selected leads' });
+  await expect(bulk).toContainText('2 selected');
+  await page.keyboard.press('5');
+  await expect(page.getByRole('row', { name: /Amelia Hart/ })).toContainText('lost');
+  await expect(page.getByRole('row', { name: /Søren Kierkegård/ })).toContainText('lost');
+  await bulk.getByRole('textbox', { name: 'Tag' }).fill('spring-promo');
+  await bulk.getByRole('button', { name: 'Add tag' }).click();
+  await expect(bulk).toContainText('Tagged spring-promo: 2 changed.');
+  await bulk.getByRole('button', { name: 'Clear selection' }).click();
+
+  await page.getByRole('combobox', { name: 'Tag' }).selectOption('spring-promo');
+  await expect(page.getByTestId('leads-count')).toHaveText('2 leads');
+  await page.getByRole('textbox', { name: 'Name for this view' }).fill('Spring promo');
+  await page.getByRole('button', { name: 'Save view' }).click();
+  await page.reload();
+  await expect(page.getByTestId('leads-count')).toHaveText('6 leads');
+  await page.getByRole('combobox', { name: 'Saved view' }).selectOption({ label: 'Spring promo' });
+  await expect(page.getByTestId('leads-count')).toHaveText('2 leads');
+  await expect(page.getByRole('combobox', { name: 'Tag' })).toHaveValue('spring-promo');
+});
