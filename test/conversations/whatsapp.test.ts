@@ -139,6 +139,21 @@ describe('WhatsApp ingest', () => {
     await expect(h.call('contacts.merge', { contactId: a!.contactId, intoContactId: b!.contactId })).rejects.toThrow(/does not exist/);
   });
 
+  it('a changed number (system message) moves replies and lead links to the new number', async () => {
+    h.feed('whatsapp', waEntry(waValue({ contacts: [contact], messages: [waMessage(WA, 'wamid.before', T0, 'text', { text: { body: 'hi' } })] })));
+    insertLead(h.db, { id: 'lead-new', phone: '+49 170 9999999' });
+    await h.conv.start();
+    await new Promise((r) => setTimeout(r, 50));
+    // System messages carry no contacts[] (Meta's reference).
+    h.feed('whatsapp', waEntry(waValue({ messages: [waMessage(WA, 'wamid.sys', T0 + 1000, 'system', { system: { body: 'User Jürgen Ü changed from 491511234567 to 491709999999', wa_id: '491709999999', type: 'user_changed_number' } })] })));
+    const threadId = `whatsapp:${PHONE_ID}:${WA}`;
+    const d = await h.call('threads.get', { threadId });
+    expect(d.messages.at(-1)).toMatchObject({ kind: 'system', text: expect.stringContaining('changed from') });
+    expect(d.thread.handle).toBe('+491709999999');
+    expect(h.db.prepare('SELECT wa_id FROM threads WHERE id = ?').pluck().get(threadId)).toBe('491709999999');
+    expect((await h.call('threads.forLead', { leadId: 'lead-new' })).threads.map((t) => t.id)).toEqual([threadId]);
+  });
+
   it('rejects an entry without a phone number id and stores nothing of it', () => {
     h.feed('whatsapp', { id: '2000000000000001', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', messages: [waMessage(WA, 'wamid.q', T0, 'text', { text: { body: 'x' } })] } }] });
     expect(h.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });

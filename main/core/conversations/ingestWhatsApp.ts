@@ -86,6 +86,19 @@ function handleMessage(db: Db, changes: Changes, n: NumberRef, msg: Obj, profile
     threadId,
   );
   const ts = (num(msg.timestamp) ?? now / 1000) * 1000;
+  const sys = obj(msg.system);
+  const newWaId = str(sys?.wa_id) ?? str(sys?.new_wa_id);
+  if (str(msg.type) === 'system' && newWaId && /^\d+$/.test(newWaId)) {
+    // The person changed their number: replies go to the new one, leads with it link to them.
+    const newPhone = normalisePhone(newWaId);
+    db.prepare(`INSERT INTO contact_keys(kind, scope, value, contact_id) VALUES ('wa_id', '', ?, ?) ON CONFLICT DO UPDATE SET contact_id = excluded.contact_id`).run(newWaId, contactId);
+    if (newPhone) {
+      db.prepare(`INSERT INTO contact_keys(kind, scope, value, contact_id) VALUES ('phone', '', ?, ?) ON CONFLICT DO UPDATE SET contact_id = excluded.contact_id`).run(newPhone, contactId);
+      db.prepare('UPDATE contacts SET phone = ? WHERE id = ?').run(newPhone, contactId);
+      linkLeadsByPhone(db, contactId, newPhone, now);
+    }
+    db.prepare('UPDATE threads SET wa_id = ? WHERE id = ?').run(newWaId, threadId);
+  }
   const type = str(msg.type) ?? 'unsupported';
 
   if (type === 'reaction') {
@@ -113,7 +126,8 @@ function handleMessage(db: Db, changes: Changes, n: NumberRef, msg: Obj, profile
       replyTo: str(obj(msg.context)?.id),
       extra: msg.referral ? { referral: msg.referral } : undefined,
     },
-    { live: true, opensWindow: true },
+    // A system notice (number changed) is from WhatsApp, not the person: it opens no window.
+    { live: true, opensWindow: body.kind !== 'system' },
     now,
   );
 }
