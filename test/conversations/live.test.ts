@@ -52,5 +52,15 @@ describe('conversations end to end (sim → relay → core)', () => {
     const d = await stack.desktop.call('threads.get', { threadId });
     expect(d.messages.filter((m) => m.text === 'Yes, 9 to 5!')).toHaveLength(1);
     expect(c.sent().filter((s) => s.to === psid)).toHaveLength(1);
+
+    // Instagram Direct through the same path: the IG account's webhook reaches the page's inbox.
+    const ig = c.inboundMessage({ pageId: page.id, platform: 'instagram', text: 'Do you do oat lattes?' });
+    const igThread = await waitFor(
+      async () => (await stack.desktop.call('threads.list', { channel: 'instagram', unreadOnly: true })).threads.find((t) => t.id === `instagram:${page.id}:${ig.psid}`),
+      'the Instagram message',
+    );
+    expect(igThread).toMatchObject({ lastMessagePreview: 'Do you do oat lattes?', accountId: page.id });
+    await stack.desktop.call('threads.send', { threadId: igThread.id, text: 'Always!' });
+    await waitFor(() => c.sent().find((s) => s.to === ig.psid && s.channel === 'instagram'), 'the Instagram reply at the Send API');
   });
 });
