@@ -1,0 +1,129 @@
+/**
+ * The live-lead latency setup for sync.bench.ts: the simulator and the relay each in their own
+ * process (as in production, where Meta and the relay are other machines), the desktop core in
+ * this one. Driven through the simulator's HTTP control API.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import keytar from 'keytar';
+import { createCore } from '../../main/core/app';
+import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStore';
+import { createFileLogger } from '../../main/core/log/fileLogger';
+import { freePort, startRelayProcess } from '../chaos/relayProcess';
+import { fastTuning, waitFor } from '../core/harness';
+
+const root = resolve(import.meta.dirname, '../..');
+const appId = '1234567890123456';
+const appSecret = 'bench-app-secret';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function liveLatencyAcrossProcesses(
+  dir: string,
+  count: number,
+  perSec: number,
+): Promise<number[]> {
+  const simPort = await freePort();
+  const relayPort = await freePort();
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  const sim = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/sim/cli.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      SIM_PORT: String(simPort),
+      META_APP_ID: appId,
+      META_APP_SECRET: appSecret,
+      SIM_WEBHOOK_URL: `http://127.0.0.1:${relayPort}/webhooks/meta`,
+      SIM_SCENARIO: 'empty',
+      SIM_OAUTH_AUTO: '1',
+    },
+  });
+  sim.stderr.resume();
+  await new Promise<void>((ok, fail) => {
+    sim.stdout.on('data', (d: Buffer) => String(d).includes('Meta simulator on') && ok());
+    sim.once('exit', () => fail(new Error('simulator exited')));
+  });
+  const relay = await startRelayProcess({
+    dataDir: join(dir, 'relay'),
+    appId,
+    appSecret,
+    verifyToken: 'bench',
+    graphApiUrl: simUrl,
+    port: relayPort,
+  });
+  const service = `Lead Inbox bench ${process.pid}`;
+  const dataDir = join(dir, 'desktop');
+  mkdirSync(dataDir, { recursive: true });
+  const core = createCore({
+    config: {
+      dataDir,
+      graphApiUrl: simUrl,
+      graphVersion: 'v25.0',
+      relayUrl: relay.url,
+      metaAppId: appId,
+      dialogUrl: simUrl,
+    },
+    tokens: createKeytarTokenStore(service),
+    notifier: { notify: () => undefined },
+    openExternal: async (url) => void fetch(url, { redirect: 'follow' }).catch(() => undefined),
+    logger: createFileLogger({ dir: join(dataDir, 'logs') }),
+    tuning: fastTuning,
+  });
+  const control = async <T>(path: string, body: unknown): Promise<T> => {
+    const res = await fetch(`${simUrl}/_sim/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`sim control ${path}: HTTP ${res.status}`);
+    return (await res.json()) as T;
+  };
+  const call = async (method: string, input: unknown = {}) => {
+    const r = await core.dispatch(method, input);
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+    return r.value as { outcome?: string; pages?: { lastSyncAt: number | null }[] };
+  };
+  try {
+    await core.start();
+    const page = await control<{ id: string }>('pages', { name: 'Live Page', subscribed: false });
+    const form = await control<{ id: string }>('forms', { pageId: page.id });
+    if ((await call('auth.connectFacebook')).outcome !== 'connected')
+      throw new Error('login failed');
+    await call('pages.setEnabled', { pageId: page.id, enabled: true });
+    await waitFor(
+      async () => (await call('pages.list')).pages?.[0]?.lastSyncAt,
+      'first sync',
+      30_000,
+    );
+    const sent = new Map<string, number>();
+    const early = new Set<string>();
+    const lat: number[] = [];
+    core.events.on('lead.updated', ({ lead }) => {
+      if (lead.state !== 'complete') return;
+      const t = sent.get(lead.id);
+      if (t === undefined) return void early.add(lead.id);
+      lat.push(performance.now() - t);
+      sent.delete(lead.id);
+    });
+    const start = performance.now();
+    for (let i = 0; i < count; i++) {
+      const wait = start + (i * 1000) / perSec - performance.now();
+      if (wait > 0) await sleep(wait);
+      const t = performance.now();
+      const lead = await control<{ id: string }>('leads', { formId: form.id });
+      if (early.has(lead.id))
+        lat.push(performance.now() - t); // completed before the control call returned
+      else sent.set(lead.id, t);
+    }
+    await waitFor(() => sent.size === 0, 'every live lead complete', 60_000);
+    return lat;
+  } finally {
+    await core.stop();
+    await relay.stop();
+    sim.kill();
+    for (const c of await keytar.findCredentials(service))
+      await keytar.deletePassword(service, c.account);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
