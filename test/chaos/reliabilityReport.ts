@@ -42,6 +42,7 @@ const vitest = [
 ];
 const cmd = needsKeyring ? ['bash', '.ci/with-keyring.sh', ...vitest] : vitest;
 const started = Date.now();
+const loadBefore = os.loadavg()[0]!;
 const run = spawnSync(cmd[0]!, cmd.slice(1), { cwd: root, stdio: 'inherit' });
 const tookS = Math.round((Date.now() - started) / 1000);
 if (!existsSync(json)) {
@@ -62,7 +63,8 @@ const rows = report.testResults.flatMap((f) =>
 const block = [
   start,
   `Last run: ${when} UTC, \`npx tsx test/chaos/reliabilityReport.ts\` (vitest on ${suites.join(', ')}), ${tookS} s wall clock in total,`,
-  `on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
+  `on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version};`,
+  `1-minute load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0]!.toFixed(1)} after (other work shares the machine: durations are not benchmarks).`,
   '',
   '| File | Test | Result | Took |',
   '|---|---|---|---:|',
