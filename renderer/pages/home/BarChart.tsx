@@ -27,8 +27,8 @@ export function BarChart({
   series: ChartSeries[];
   format?: (n: number) => string;
 }) {
-  const width = 600;
-  const height = 160;
+  const width = 1000;
+  const height = 150;
   const totals = days.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
   const barW = width / Math.max(days.length, 1);
@@ -37,7 +37,7 @@ export function BarChart({
       <figcaption id={`${id}-title`}>
         <strong>{title}</strong> <span className="muted">{summary}</span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height + 18}`} aria-hidden="true" focusable="false" preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${width} ${height + 18}`} aria-hidden="true" focusable="false">
         {days.map((day, i) => {
           let y = height;
           return (
@@ -48,8 +48,9 @@ export function BarChart({
                 y -= h;
                 return v > 0 ? <rect key={s.key} x={i * barW + 1} y={y} width={Math.max(barW - 2, 1)} height={h} fill={palette[si % palette.length]} /> : null;
               })}
-              {(i === 0 || i === days.length - 1 || i % 7 === 0) && (
-                <text x={i * barW + barW / 2} y={height + 14} textAnchor="middle" className="axis">
+              {/* A label every 7 days counted back from today, so the newest day is always named. */}
+              {(days.length - 1 - i) % 7 === 0 && (
+                <text x={i * barW + barW / 2} y={height + 14} textAnchor={i === days.length - 1 ? 'end' : 'middle'} className="axis">
                   {formatDay(day)}
                 </text>
               )}

@@ -37,7 +37,6 @@ export function HomePage() {
           {s && <span className="muted"> ({formatNumber(s.speedToLead.contacted)} contacted)</span>}
         </div>
       </div>
-      <ConnectionCard />
       <div className="chart-controls" role="group" aria-label="Chart options">
         <label>
           Period
@@ -75,6 +74,7 @@ export function HomePage() {
       )}
       <SpeedToLeadPanel days={days} />
       {s && totalInPeriod === 0 && <p className="empty">No leads in this period yet. They appear here the moment they arrive.</p>}
+      <ConnectionCard />
     </section>
   );
 }

@@ -14,7 +14,7 @@ const text = (v: string | null) => v ?? '';
 
 export const allColumns: Column[] = [
   { key: 'name', label: 'Name', width: 'minmax(10rem, 2fr)', render: (r) => r.name ?? (r.state === 'pending' ? 'Fetching…' : 'No name') },
-  { key: 'phone', label: 'Phone', width: 'minmax(8rem, 1.2fr)', render: (r) => text(r.phone) },
+  { key: 'phone', label: 'Phone', width: 'minmax(10rem, 1.4fr)', render: (r) => text(r.phone) },
   { key: 'email', label: 'Email', width: 'minmax(10rem, 2fr)', render: (r) => text(r.email) },
   { key: 'status', label: 'Status', width: 'minmax(6rem, 1fr)', render: (r) => <span className={`status status-${r.status}`}>{r.status}</span> },
   { key: 'form', label: 'Form', width: 'minmax(8rem, 1.5fr)', render: (r) => text(r.formName ?? r.formId) },
