@@ -8,8 +8,10 @@ if [ -z "${LEAD_INBOX_IN_KEYRING:-}" ]; then
 fi
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 chmod 700 "$XDG_RUNTIME_DIR"
-export HOME="${HOME:-/root}"
-mkdir -p "$HOME/.local/share/keyrings"
+# A private keyring file per run: parallel runs sharing ~/.local/share/keyrings would overwrite
+# each other's secrets, and a stale login keyring with another password would stay locked.
+export XDG_DATA_HOME="$(mktemp -d)"
+mkdir -p "$XDG_DATA_HOME/keyrings"
 eval "$(printf 'throwaway-ci-password' | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
 exec "$@"
