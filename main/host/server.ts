@@ -135,6 +135,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // An oversized or broken frame makes ws emit 'error' (then close); unhandled, it would crash the host.
+      ws.on('error', () => ws.terminate());
       ws.on('message', (data) => void onFrame(ws, data.toString()));
     });
   });
