@@ -1,5 +1,5 @@
 /**
- * The live-lead latency setup for sync.bench.ts: the simulator and the relay each in their own
+ * The setup for sync.bench.ts: the simulator and the relay each in their own
  * process (as in production, where Meta and the relay are other machines), the desktop core in
  * this one. Driven through the simulator's HTTP control API.
  */
@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import keytar from 'keytar';
-import { createCore } from '../../main/core/app';
+import { createCore, type Core } from '../../main/core/app';
+import type { RawRow } from './baselines';
 import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStore';
 import { createFileLogger } from '../../main/core/log/fileLogger';
 import { freePort, startRelayProcess } from '../chaos/relayProcess';
@@ -18,11 +19,18 @@ const appId = '1234567890123456';
 const appSecret = 'bench-app-secret';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function liveLatencyAcrossProcesses(
-  dir: string,
-  count: number,
-  perSec: number,
-): Promise<number[]> {
+export interface ProcessStack {
+  core: Core;
+  control<T>(path: string, body: unknown): Promise<T>;
+  call(
+    method: string,
+    input?: unknown,
+  ): Promise<{ outcome?: string; pages?: { lastSyncAt: number | null }[] }>;
+  close(): Promise<void>;
+}
+
+/** Simulator and relay as child processes, the desktop core in this process, on a fresh folder. */
+export async function startProcessStack(dir: string): Promise<ProcessStack> {
   const simPort = await freePort();
   const relayPort = await freePort();
   const simUrl = `http://127.0.0.1:${simPort}`;
@@ -68,38 +76,95 @@ export async function liveLatencyAcrossProcesses(
     notifier: { notify: () => undefined },
     openExternal: async (url) => void fetch(url, { redirect: 'follow' }).catch(() => undefined),
     logger: createFileLogger({ dir: join(dataDir, 'logs') }),
-    tuning: fastTuning,
+    tuning: { ...fastTuning, pageSize: 500 },
   });
-  const control = async <T>(path: string, body: unknown): Promise<T> => {
-    const res = await fetch(`${simUrl}/_sim/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`sim control ${path}: HTTP ${res.status}`);
-    return (await res.json()) as T;
+  await core.start();
+  return {
+    core,
+    async control<T>(path: string, body: unknown): Promise<T> {
+      const res = await fetch(`${simUrl}/_sim/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`sim control ${path}: HTTP ${res.status}`);
+      return (await res.json()) as T;
+    },
+    async call(method, input = {}) {
+      const r = await core.dispatch(method, input);
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.value as never;
+    },
+    async close() {
+      await core.stop();
+      await relay.stop();
+      sim.kill();
+      for (const c of await keytar.findCredentials(service))
+        await keytar.deletePassword(service, c.account);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
-  const call = async (method: string, input: unknown = {}) => {
-    const r = await core.dispatch(method, input);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as { outcome?: string; pages?: { lastSyncAt: number | null }[] };
-  };
+}
+
+/** Enable → every lead committed and complete, in leads/s; returns the stored rows for the baselines. */
+export async function backfillAcrossProcesses(
+  dir: string,
+  count: number,
+): Promise<{ leadsPerSec: number; rows: RawRow[] }> {
+  const s = await startProcessStack(dir);
   try {
-    await core.start();
-    const page = await control<{ id: string }>('pages', { name: 'Live Page', subscribed: false });
-    const form = await control<{ id: string }>('forms', { pageId: page.id });
-    if ((await call('auth.connectFacebook')).outcome !== 'connected')
+    const page = await s.control<{ id: string }>('pages', {
+      name: 'Bench Page',
+      subscribed: false,
+    });
+    const form = await s.control<{ id: string }>('forms', { pageId: page.id, name: 'Bench form' });
+    const nowS = Math.floor(Date.now() / 1000);
+    await s.control('leads/bulk', {
+      formId: form.id,
+      count,
+      fromS: nowS - 89 * 86_400,
+      toS: nowS - 60,
+    });
+    if ((await s.call('auth.connectFacebook')).outcome !== 'connected')
       throw new Error('login failed');
-    await call('pages.setEnabled', { pageId: page.id, enabled: true });
+    const done = new Promise<void>((ok) =>
+      s.core.events.on('sync.progress', (p) => (p.phase === 'done' || p.phase === 'error') && ok()),
+    );
+    const t0 = performance.now();
+    await s.call('pages.setEnabled', { pageId: page.id, enabled: true });
+    await done;
+    const ms = performance.now() - t0;
+    const rows = s.core.db
+      .prepare(`SELECT * FROM leads WHERE state = 'complete'`)
+      .all() as RawRow[];
+    if (rows.length !== count) throw new Error(`backfill stored ${rows.length} of ${count}`);
+    return { leadsPerSec: (count * 1000) / ms, rows };
+  } finally {
+    await s.close();
+  }
+}
+
+export async function liveLatencyAcrossProcesses(
+  dir: string,
+  count: number,
+  perSec: number,
+): Promise<number[]> {
+  const s = await startProcessStack(dir);
+  try {
+    const page = await s.control<{ id: string }>('pages', { name: 'Live Page', subscribed: false });
+    const form = await s.control<{ id: string }>('forms', { pageId: page.id });
+    if ((await s.call('auth.connectFacebook')).outcome !== 'connected')
+      throw new Error('login failed');
+    await s.call('pages.setEnabled', { pageId: page.id, enabled: true });
     await waitFor(
-      async () => (await call('pages.list')).pages?.[0]?.lastSyncAt,
+      async () => (await s.call('pages.list')).pages?.[0]?.lastSyncAt,
       'first sync',
       30_000,
     );
     const sent = new Map<string, number>();
     const early = new Set<string>();
     const lat: number[] = [];
-    core.events.on('lead.updated', ({ lead }) => {
+    s.core.events.on('lead.updated', ({ lead }) => {
       if (lead.state !== 'complete') return;
       const t = sent.get(lead.id);
       if (t === undefined) return void early.add(lead.id);
@@ -111,7 +176,7 @@ export async function liveLatencyAcrossProcesses(
       const wait = start + (i * 1000) / perSec - performance.now();
       if (wait > 0) await sleep(wait);
       const t = performance.now();
-      const lead = await control<{ id: string }>('leads', { formId: form.id });
+      const lead = await s.control<{ id: string }>('leads', { formId: form.id });
       if (early.has(lead.id))
         lat.push(performance.now() - t); // completed before the control call returned
       else sent.set(lead.id, t);
@@ -119,11 +184,6 @@ export async function liveLatencyAcrossProcesses(
     await waitFor(() => sent.size === 0, 'every live lead complete', 60_000);
     return lat;
   } finally {
-    await core.stop();
-    await relay.stop();
-    sim.kill();
-    for (const c of await keytar.findCredentials(service))
-      await keytar.deletePassword(service, c.account);
-    rmSync(dir, { recursive: true, force: true });
+    await s.close();
   }
 }

@@ -46,18 +46,28 @@ export async function backfillForm(
   let written = 0;
   let maxCreatedSec = form.cursor_time ?? 0;
 
-  let next: string | undefined = ctx.graph.url(`${form.id}/leads`, {
-    fields: leadFields,
-    filtering: JSON.stringify([{ field: 'time_created', operator: 'GREATER_THAN', value: since }]),
-    limit: tuning.pageSize,
-  });
-  while (next) {
-    if (ctx.stopping()) throw new Error('sync stopped: the app is closing');
-    const url: string = next;
-    const page = await withGraphRetry(
+  const fetchPage = (url: string) => {
+    const p = withGraphRetry(
       () => ctx.graph.request<Paged<GraphLead>>({ path: url, token }),
       ctx.retry,
     );
+    p.catch(() => undefined); // awaited below; this only keeps a prefetch from being "unhandled"
+    return p;
+  };
+  let pending: Promise<Paged<GraphLead>> | null = fetchPage(
+    ctx.graph.url(`${form.id}/leads`, {
+      fields: leadFields,
+      filtering: JSON.stringify([
+        { field: 'time_created', operator: 'GREATER_THAN', value: since },
+      ]),
+      limit: tuning.pageSize,
+    }),
+  );
+  while (pending) {
+    const page: Paged<GraphLead> = await pending;
+    if (ctx.stopping()) throw new Error('sync stopped: the app is closing');
+    // Ask for the next page before writing this one: Meta's answer travels while SQLite works.
+    pending = page.paging?.next ? fetchPage(page.paging.next) : null;
     const now = clock.now();
     const writeBatch = db.transaction((rows: GraphLead[]) => {
       for (const raw of rows) {
@@ -78,7 +88,6 @@ export async function backfillForm(
     writeBatch(page.data ?? []);
     written += page.data?.length ?? 0;
     onBatch(written);
-    next = page.paging?.next;
   }
   // Everything after `since` is now stored, so even an empty form moves its cursor there.
   setFormCursor(db, form.id, Math.max(maxCreatedSec, since), clock.now());
