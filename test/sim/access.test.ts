@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from './server';
 import { graph } from './testkit';
@@ -83,5 +84,33 @@ describe('token model', () => {
       sim.control.userToken(),
     );
     expect(code(res.json).code).toBe(210);
+  });
+});
+
+describe('Require App Secret', () => {
+  it('calls without a proof fail, a right proof (plain or time-bound) passes, a wrong one fails', async () => {
+    const strict = await createSimulator({
+      appSecret: 'proof-secret',
+      requireAppSecretProof: true,
+    });
+    try {
+      const page = strict.control.createPage();
+      const proof = (msg: string) => createHmac('sha256', 'proof-secret').update(msg).digest('hex');
+      const get = (q: string) => graph(strict, 'GET', `${page.id}?${q}`, page.accessToken);
+      const none = await get('fields=id');
+      expect(none.json.error).toMatchObject({
+        code: 100,
+        message: expect.stringContaining('appsecret_proof'),
+      });
+      expect((await get(`appsecret_proof=${proof(page.accessToken)}`)).status).toBe(200);
+      const t = '1790000000';
+      expect(
+        (await get(`appsecret_proof=${proof(`${page.accessToken}|${t}`)}&appsecret_time=${t}`))
+          .status,
+      ).toBe(200);
+      expect((await get(`appsecret_proof=${proof('other')}`)).status).toBe(400);
+    } finally {
+      await strict.close();
+    }
   });
 });

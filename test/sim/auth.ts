@@ -1,4 +1,5 @@
-import { fail } from './errors';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { fail, GraphFail } from './errors';
 import type { SimToken } from './model';
 import type { SimState } from './state';
 
@@ -34,6 +35,38 @@ export function validateToken(state: SimState, value: string | null): SimToken {
     throw fail.tokenSubcode(463, { when: metaDate(token.expiresAt), now: metaDate(state.nowS()) });
   }
   return token;
+}
+
+/**
+ * appsecret_proof = hex(HMAC-SHA256(app secret, token)), or over `token|appsecret_time` in the
+ * time-bound form (meta-platform.md §1.5). Checked when the simulator runs with
+ * requireAppSecretProof, or whenever a proof is sent (Meta rejects a wrong one either way).
+ */
+export function checkAppSecretProof(
+  state: SimState,
+  token: SimToken,
+  params: Record<string, string>,
+  required: boolean,
+): void {
+  if (token.kind === 'app') return;
+  const proof = params.appsecret_proof;
+  if (proof === undefined) {
+    if (!required) return;
+    throw new GraphFail(400, {
+      message: 'API calls from the server require an appsecret_proof argument',
+      type: 'GraphMethodException',
+      code: 100,
+    });
+  }
+  const msg = params.appsecret_time ? `${token.value}|${params.appsecret_time}` : token.value;
+  const want = createHmac('sha256', state.appSecret).update(msg).digest('hex');
+  if (proof.length !== want.length || !timingSafeEqual(Buffer.from(proof), Buffer.from(want))) {
+    throw new GraphFail(400, {
+      message: 'Invalid appsecret_proof provided in the API argument',
+      type: 'GraphMethodException',
+      code: 100,
+    });
+  }
 }
 
 /** The 190 subcode that makes this token unusable, following derived page tokens to their parent. */

@@ -20,6 +20,8 @@ export interface SimContext {
 export interface SimSettings {
   /** The login dialog approves at once (302) instead of showing Approve/Deny. */
   oauthAutoApprove: boolean;
+  /** "Require App Secret": every user/page/system-user call needs a valid appsecret_proof (§1.5). */
+  requireAppSecretProof: boolean;
   /** "Valid OAuth Redirect URIs" (Strict Mode, exact match); null = any http(s) URI. */
   redirectUris: string[] | null;
   /** The Facebook user the simulated browser is logged in as (dialog approvals go to them). */

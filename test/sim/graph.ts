@@ -1,4 +1,4 @@
-import { validateToken } from './auth';
+import { checkAppSecretProof, validateToken } from './auth';
 import { handleBatch, handleIds } from './batch';
 import { kindOf, type GraphRoute, type SimContext } from './context';
 import { fail, GraphFail, traceId, type MetaErrorBody } from './errors';
@@ -94,6 +94,7 @@ async function route(sim: SimContext, req: Req): Promise<{ reply: Reply; token: 
     return { reply: await oauthGraph(sim, req), token: null };
   if (req.params.__invalid_json) throw fail.param('Invalid JSON in request body');
   const token = validateToken(sim.state, req.token);
+  checkAppSecretProof(sim.state, token, req.params, sim.settings.requireAppSecretProof);
   if (seg.length === 0) {
     // Sub-requests go through handleGraph so each one is faulted, checked and recorded on its own.
     if (req.method === 'POST' && req.params.batch !== undefined)

@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   /** > 0: webhook entries within this window are batched into one delivery. */
   webhookBatchWindowMs?: number;
   oauthAutoApprove?: boolean;
+  /** Meta's "Require App Secret" switch: calls need appsecret_proof (meta-platform.md §1.5). */
+  requireAppSecretProof?: boolean;
   /** The app's "Valid OAuth Redirect URIs" (exact match, as Strict Mode); default: any http(s). */
   redirectUris?: string[];
   whatsappAutoStatuses?: boolean;
@@ -68,6 +70,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
     oauthAutoApprove: opts.oauthAutoApprove ?? false,
     browserUserId: null,
     redirectUris: opts.redirectUris ?? null,
+    requireAppSecretProof: opts.requireAppSecretProof ?? false,
     deauthorizeUrl:
       opts.deauthorizeUrl !== undefined
         ? opts.deauthorizeUrl
