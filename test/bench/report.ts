@@ -54,6 +54,18 @@ export const requiredFigures: { title: string; match: RegExp; aim: string }[] = 
   },
 ];
 
+/** One whole-suite run (no --only): whether it fitted its time budget, and what did not. */
+export interface SuiteRun {
+  date: string;
+  quick: boolean;
+  tookMs: number;
+  /** 1-minute load average when the run started: other work on the machine skews everything. */
+  load1: number;
+  benches: { bench: string; status: BenchOutcome['status']; durationMs: number }[];
+}
+
+const suiteStart = '<!-- bench-suite-json';
+const suiteEnd = 'bench-suite-json -->';
 const jsonStart = '<!-- bench-results-json';
 const jsonEnd = 'bench-results-json -->';
 
@@ -94,7 +106,38 @@ function ratio(f: Figure): string {
   return `${(f.value / f.limit).toFixed(2)}×`;
 }
 
-export function renderReport(outcomes: BenchOutcome[], when: Date): string {
+export function previousSuite(file: string): SuiteRun | null {
+  if (!existsSync(file)) return null;
+  const text = readFileSync(file, 'utf8');
+  const a = text.indexOf(suiteStart);
+  const b = text.indexOf(suiteEnd);
+  if (a < 0 || b < a) return null;
+  try {
+    return JSON.parse(text.slice(a + suiteStart.length, b)) as SuiteRun;
+  } catch {
+    return null;
+  }
+}
+
+function suiteLines(suite: SuiteRun | null): string[] {
+  if (!suite) return ['No whole-suite run recorded yet.'];
+  const over = suite.benches.filter((b) => b.status !== 'ok');
+  return [
+    `\`npm run bench${suite.quick ? ' -- --quick' : ''}\` on ${suite.date.slice(0, 16).replace('T', ' ')} UTC took ` +
+      `${(suite.tookMs / 1000).toFixed(0)} s for ${suite.benches.length} benchmarks (1-minute load average ${suite.load1.toFixed(1)} on ` +
+      `${machine().Cores} cores at the start).` +
+      (over.length
+        ? ` Not ok: ${over.map((b) => `${b.bench} (${b.status}, ${(b.durationMs / 1000).toFixed(0)} s)`).join(', ')}.` +
+          ' Rows of those benchmarks in the tables above, if any, come from separate `--only` runs (see their dates).'
+        : ' Every benchmark finished within its share of the budget.'),
+  ];
+}
+
+export function renderReport(
+  outcomes: BenchOutcome[],
+  when: Date,
+  suite: SuiteRun | null = null,
+): string {
   const m = machine();
   const all = outcomes.flatMap((o) => o.figures.map((f) => ({ f, o })));
   const lines: string[] = [
@@ -143,6 +186,7 @@ export function renderReport(outcomes: BenchOutcome[], when: Date): string {
       `| ${o.bench} | ${status} | ${(o.durationMs / 1000).toFixed(1)} s | ${o.quick ? 'quick' : 'full'} | ${o.date.slice(0, 16).replace('T', ' ')} |`,
     );
   }
+  lines.push('', '## Last whole-suite run', '', ...suiteLines(suite));
   lines.push('', '## Machine', '', '| | |', '|---|---|');
   for (const [k, v] of Object.entries(m)) lines.push(`| ${k} | ${v} |`);
   lines.push(
@@ -161,6 +205,9 @@ export function renderReport(outcomes: BenchOutcome[], when: Date): string {
     '"over budget") when it overruns. Benchmarks are files `test/bench/<name>.bench.ts` that',
     'default-export a `Benchmark` (test/bench/types.ts); limits come from test/bench/baselines.ts.',
     '',
+    suiteStart,
+    JSON.stringify(suite),
+    suiteEnd,
     jsonStart,
     JSON.stringify(outcomes, null, 1),
     jsonEnd,
@@ -169,6 +216,11 @@ export function renderReport(outcomes: BenchOutcome[], when: Date): string {
   return lines.join('\n');
 }
 
-export function writeReport(file: string, outcomes: BenchOutcome[], when: Date): void {
-  writeFileSync(file, renderReport(outcomes, when));
+export function writeReport(
+  file: string,
+  outcomes: BenchOutcome[],
+  when: Date,
+  suite: SuiteRun | null,
+): void {
+  writeFileSync(file, renderReport(outcomes, when, suite));
 }

@@ -5,10 +5,16 @@
  */
 import { fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { previousOutcomes, writeReport, type BenchOutcome } from './report';
+import {
+  previousOutcomes,
+  previousSuite,
+  writeReport,
+  type BenchOutcome,
+  type SuiteRun,
+} from './report';
 import type { ChildMessage } from './runOne';
 import type { Figure } from './types';
 
@@ -164,6 +170,8 @@ async function main(): Promise<void> {
     process.stderr.write(`no benchmark matches ${only.join(', ') || 'test/bench/*.bench.ts'}\n`);
     process.exit(1);
   }
+  const suiteStarted = Date.now();
+  const load1 = loadavg()[0] ?? 0;
   const deadline = Date.now() + quickBudgetMs;
   const outcomes: BenchOutcome[] = [];
   for (const [i, bench] of benches.entries()) {
@@ -185,7 +193,20 @@ async function main(): Promise<void> {
   const ran = new Set(outcomes.map((o) => o.bench));
   const kept = only.length ? previousOutcomes(reportFile).filter((o) => !ran.has(o.bench)) : [];
   const all = [...kept, ...outcomes].sort((a, b) => a.bench.localeCompare(b.bench));
-  writeReport(reportFile, all, new Date());
+  const suite: SuiteRun | null = only.length
+    ? previousSuite(reportFile)
+    : {
+        date: new Date(suiteStarted).toISOString(),
+        quick,
+        tookMs: Date.now() - suiteStarted,
+        load1,
+        benches: outcomes.map((o) => ({
+          bench: o.bench,
+          status: o.status,
+          durationMs: o.durationMs,
+        })),
+      };
+  writeReport(reportFile, all, new Date(), suite);
 
   const bad = outcomes.filter((o) => o.status !== 'ok');
   process.stderr.write(
