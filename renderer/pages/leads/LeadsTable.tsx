@@ -34,14 +34,19 @@ export function LeadsTable(p: Props) {
     overscan: 12,
     // The sticky header sits inside the scroller, above the first row.
     scrollMargin: rowHeight,
+    // Let React batch scroll updates with the frame instead of re-rendering inside each scroll event.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
   const { ensureRange } = p;
+  // During a fast flick the rows fly past before any answer could arrive: fetch once the scroll
+  // slows down (the virtualiser clears isScrolling ~150 ms after the last scroll event).
+  const settled = !virtualizer.isScrolling;
   useEffect(() => {
-    if (p.total > 0) ensureRange(first, last);
-  }, [first, last, p.total, ensureRange]);
+    if (p.total > 0 && settled) ensureRange(first, last);
+  }, [first, last, p.total, settled, ensureRange]);
   useEffect(() => {
     if (p.active >= 0 && p.active < p.total) virtualizer.scrollToIndex(p.active, { align: 'auto' });
   }, [p.active, p.total, virtualizer]);
