@@ -52,16 +52,18 @@ function isFigure(x: unknown): x is Figure {
   );
 }
 
+/** `--only x`: the benchmark named exactly x, or else every benchmark whose name contains x. */
 function discover(): { name: string; file: string }[] {
-  return readdirSync(here)
+  const all = readdirSync(here)
     .filter((f) => f.endsWith('.bench.ts'))
     .sort()
-    .map((f) => ({ name: basename(f, '.bench.ts'), file: join(here, f) }))
-    .filter(
-      (b) =>
-        only.length === 0 ||
-        only.some((o) => b.name === o || b.name.includes(o) || b.file.endsWith(o)),
-    );
+    .map((f) => ({ name: basename(f, '.bench.ts'), file: join(here, f) }));
+  if (only.length === 0) return all;
+  return all.filter((b) =>
+    only.some((o) =>
+      all.some((x) => x.name === o) ? b.name === o : b.name.includes(o) || b.file.endsWith(o),
+    ),
+  );
 }
 
 function runBenchmark(
