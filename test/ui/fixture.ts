@@ -20,6 +20,11 @@ export const test = base.extend<{ stack: Stack; stackOptions: StackOptions }, { 
     // Playwright reads a fixture's dependencies from its destructuring pattern; this one has none.
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
+      // The core keeps tokens in the OS keychain (keytar → Secret Service over D-Bus); say how to
+      // run with one instead of failing later with keytar's "Cannot autolaunch D-Bus".
+      if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
+        throw new Error('No D-Bus session for the keychain. Run: bash .ci/with-keyring.sh npx playwright test test/ui');
+      }
       ensureRendererBuilt();
       await use();
     },
