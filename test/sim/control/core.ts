@@ -220,7 +220,13 @@ export class CoreControl {
     const from = opts.fromS ?? to - 90 * 86400;
     const rng = this.state.rng;
     for (let i = 0; i < count; i++) {
-      const t = from + Math.floor(rng.next() * (to - from));
+      let t = from + Math.floor(rng.next() * (to - from));
+      // People fill forms mostly by day: move most night-time leads into 08:00–22:00 UTC that day.
+      const secondOfDay = t % 86400;
+      if ((secondOfDay < 8 * 3600 || secondOfDay >= 22 * 3600) && rng.chance(0.75)) {
+        const moved = t - secondOfDay + 8 * 3600 + Math.floor(rng.next() * 14 * 3600);
+        if (moved >= from && moved <= to) t = moved;
+      }
       const lead = this.makeLead(form, {
         createdTime: t,
         fieldData: null,
