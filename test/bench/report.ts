@@ -128,7 +128,7 @@ function suiteLines(suite: SuiteRun | null): string[] {
       `${machine().Cores} cores at the start).` +
       (over.length
         ? ` Not ok: ${over.map((b) => `${b.bench} (${b.status}, ${(b.durationMs / 1000).toFixed(0)} s)`).join(', ')}.` +
-          ' Rows of those benchmarks in the tables above, if any, come from separate `--only` runs (see their dates).'
+          ' Rows of those benchmarks in the tables above, if any, come from earlier or separate `--only` runs (see their dates).'
         : ' Every benchmark finished within its share of the budget.'),
   ];
 }
@@ -196,9 +196,11 @@ export function renderReport(
     '```sh',
     'npm run bench                  # every benchmark, full sizes (1,000,000-lead figures take minutes)',
     'npm run bench -- --quick       # smaller inputs, fewer runs, under 3 minutes in total',
-    'npm run bench -- --only relay  # one benchmark (by name or file); other rows of this report are kept',
+    'npm run bench -- --only relay  # one benchmark (exact name, else every name containing it)',
     '```',
     '',
+    'The report keeps the latest good result per benchmark and mode (quick and full side by side, each',
+    'dated); a failed or over-budget run does not erase earlier figures, the whole-suite record says so.',
     'Each benchmark runs in its own Node process with a fresh temporary folder. stdout carries one JSON',
     'line per figure (`{"name","value","unit","limit","limit_name","runs","p50","p99"}`); progress goes to',
     'stderr. In `--quick` mode each benchmark gets a share of a 170 s budget and is stopped (and marked',

@@ -53,11 +53,15 @@ function isFigure(x: unknown): x is Figure {
 }
 
 /** `--only x`: the benchmark named exactly x, or else every benchmark whose name contains x. */
-function discover(): { name: string; file: string }[] {
-  const all = readdirSync(here)
+function discoverAll(): { name: string; file: string }[] {
+  return readdirSync(here)
     .filter((f) => f.endsWith('.bench.ts'))
     .sort()
     .map((f) => ({ name: basename(f, '.bench.ts'), file: join(here, f) }));
+}
+
+function discover(): { name: string; file: string }[] {
+  const all = discoverAll();
   if (only.length === 0) return all;
   return all.filter((b) =>
     only.some((o) =>
@@ -165,6 +169,24 @@ function fastestFirst(list: { name: string; file: string }[]): { name: string; f
   return [...list].sort((a, b) => (took.get(a.name) ?? typical) - (took.get(b.name) ?? typical));
 }
 
+/**
+ * The report keeps the latest result per benchmark and mode (quick and full side by side, each
+ * dated). A run that failed or went over budget does not wipe an earlier good result: the suite
+ * record says it failed, the rows keep the last real figures. Benchmarks whose file is gone drop out.
+ */
+function mergeOutcomes(previous: BenchOutcome[], latest: BenchOutcome[]): BenchOutcome[] {
+  const exists = new Set(discoverAll().map((b) => b.name));
+  const key = (o: BenchOutcome) => `${o.bench}|${o.quick ? 'quick' : 'full'}`;
+  const merged = new Map(previous.filter((o) => exists.has(o.bench)).map((o) => [key(o), o]));
+  for (const o of latest) {
+    const before = merged.get(key(o));
+    if (o.status === 'ok' || !before || before.status !== 'ok') merged.set(key(o), o);
+  }
+  return [...merged.values()].sort(
+    (a, b) => a.bench.localeCompare(b.bench) || Number(a.quick) - Number(b.quick),
+  );
+}
+
 async function main(): Promise<void> {
   reexecInKeyringIfNeeded();
   const benches = quick ? fastestFirst(discover()) : discover();
@@ -192,9 +214,7 @@ async function main(): Promise<void> {
     outcomes.push(outcome);
   }
 
-  const ran = new Set(outcomes.map((o) => o.bench));
-  const kept = only.length ? previousOutcomes(reportFile).filter((o) => !ran.has(o.bench)) : [];
-  const all = [...kept, ...outcomes].sort((a, b) => a.bench.localeCompare(b.bench));
+  const all = mergeOutcomes(previousOutcomes(reportFile), outcomes);
   const suite: SuiteRun | null = only.length
     ? previousSuite(reportFile)
     : {
