@@ -80,3 +80,15 @@ export function fieldNames(specs: FieldSpec[] | null, fallback: string[]): strin
 export function findField(specs: FieldSpec[] | null, name: string): FieldSpec | undefined {
   return specs?.find((f) => f.name === name);
 }
+
+/** Back to the `fields` syntax (for paging.next of nested edges). */
+export function fieldsToString(specs: FieldSpec[]): string {
+  return specs
+    .map((f) => {
+      const mods = Object.entries(f.modifiers)
+        .map(([k, v]) => `.${k}(${v})`)
+        .join('');
+      return f.name + mods + (f.children ? `{${fieldsToString(f.children)}}` : '');
+    })
+    .join(',');
+}

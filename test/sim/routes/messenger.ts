@@ -1,7 +1,7 @@
 import { metaTimeMs, requirePage, requireScope } from '../auth';
 import type { GraphCall, GraphRoute, SimContext } from '../context';
 import { fail, GraphFail } from '../errors';
-import { fieldNames, parseFields, type FieldSpec } from '../fields';
+import { fieldNames, fieldsToString, parseFields, type FieldSpec } from '../fields';
 import { jsonParam, type Reply } from '../http';
 import type { SimConversation, SimMessage, SimPerson } from '../model';
 import { pageList } from '../paging';
@@ -79,12 +79,17 @@ export function renderMessage(
 function messagesEdge(call: GraphCall, conv: SimConversation, spec: FieldSpec | null): unknown {
   const newestFirst = [...conv.messages].reverse();
   const limit = spec?.modifiers.limit ?? call.req.params.limit ?? '25';
-  const req = spec ? { ...call.req, params: { limit } } : call.req;
-  const out = pageList(call.sim, req, newestFirst, (m) =>
+  // A nested `messages.limit(n){…}` pages on as its own edge, /{conversation-id}/messages.
+  const req = spec
+    ? {
+        ...call.req,
+        segments: [conv.id, 'messages'],
+        params: { limit, ...(spec.children ? { fields: fieldsToString(spec.children) } : {}) },
+      }
+    : call.req;
+  return pageList(call.sim, req, newestFirst, (m) =>
     renderMessage(call.sim, m, spec ? spec.children : parseFields(call.req.params.fields)),
   );
-  if (spec) delete (out as { paging?: { next?: string } }).paging?.next;
-  return out;
 }
 
 function renderConversation(
