@@ -9,6 +9,7 @@
  */
 /* global console */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import {
@@ -18,6 +19,7 @@ import {
   nodeTarget,
   readMarker,
   run,
+  withAddonBackup,
   withLock,
   writeMarker,
 } from './native-abi.mjs';
@@ -29,6 +31,11 @@ const root =
     : join(import.meta.dirname, '..');
 const target = nodeTarget();
 const checkOnly = process.argv.includes('--check');
+
+if (!existsSync(join(root, 'package.json'))) {
+  console.error(`native modules: no app at ${root} (no package.json)`);
+  process.exit(1);
+}
 
 const plan = () => modulesToRebuild(inspectModules(root), target, readMarker(root));
 let pending = plan();
@@ -45,22 +52,29 @@ if (checkOnly) {
   process.exit(1);
 }
 
-withLock(root, () => {
+// Inside the lock nothing calls process.exit: the lock must be released on every path.
+const code = withLock(root, () => {
   pending = plan(); // another process may have switched while we waited for the lock
-  if (pending.length === 0) return;
+  if (pending.length === 0) return 0;
   console.log(
     `native modules: rebuilding ${pending.join(', ')} for Node ${target.version} (ABI ${target.abi})`,
   );
   // prebuild-install fetches a prebuilt binary when online, else node-gyp compiles from source.
-  const status = run(root, 'npm', ['rebuild', ...pending]);
-  if (status !== 0) {
+  let status = 0;
+  const ok = withAddonBackup(root, pending, () => {
+    status = run(root, 'npm', ['rebuild', ...pending]);
+    return status === 0;
+  });
+  if (!ok) {
     console.error(
       `native modules: npm rebuild failed (exit ${status}); run "npm rebuild ${pending.join(' ')}" and read its output`,
     );
-    process.exit(1);
+    return 1;
   }
   writeMarker(root, target);
+  return 0;
 });
+if (code !== 0) process.exit(code);
 
 const load = spawnSync(
   process.execPath,

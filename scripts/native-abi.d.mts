@@ -39,8 +39,9 @@ export function run(
   root: string,
   cmd: string,
   args: string[],
-  env?: Record<string, string>,
+  env?: Record<string, string | undefined>,
 ): number;
 export function describeModules(inspected: InspectedModule[]): string;
 export const runtimeModules: string[];
 export function stageApp(root: string, dest: string): string;
+export function withAddonBackup(root: string, names: string[], rebuild: () => boolean): boolean;

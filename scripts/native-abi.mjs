@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
 
 export const nativeModules = [
@@ -116,11 +116,13 @@ export function withLock(root, fn) {
   const lock = join(root, 'node_modules', '.lead-inbox-abi.lock');
   const started = Date.now();
   const pause = new Int32Array(new SharedArrayBuffer(4));
+  mkdirSync(dirname(lock), { recursive: true });
   for (;;) {
     try {
       mkdirSync(lock);
       break;
-    } catch {
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
       // A compile takes minutes at most; a lock older than 15 was left by a killed process.
       if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 15 * 60_000)
         rmSync(lock, { recursive: true, force: true });
@@ -133,6 +135,27 @@ export function withLock(root, fn) {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `rebuild` (which returns true on success) with the named modules' compiled addons backed
+ * up, and puts them back when it fails: node-gyp empties build/ before compiling, so a rebuild
+ * that cannot download headers or find a compiler would otherwise leave no addon at all.
+ */
+export function withAddonBackup(root, names, rebuild) {
+  const files = nativeModules
+    .filter((m) => names.includes(m.name))
+    .map((m) => join(root, 'node_modules', m.name, m.binary))
+    .filter((file) => existsSync(file));
+  const saved = files.map((file) => [file, readFileSync(file)]);
+  const ok = rebuild();
+  if (!ok) {
+    for (const [file, bytes] of saved) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, bytes);
+    }
+  }
+  return ok;
 }
 
 /** Runs a command in the project root with inherited output; returns its exit status. */
@@ -165,12 +188,15 @@ const buildModules = ['node-addon-api'];
 /**
  * Copies the built app (dist/, a package.json naming only the native dependencies, and those
  * modules) to `dest`, the layout of a packaged app. Rebuilding the copy for Electron leaves the
- * project's node_modules on Node's ABI, so Node tests and an Electron run can share a machine
- * and even a test run (the Electron spec's own worker loads better-sqlite3 under Node).
+ * project's node_modules on Node's ABI, so tests, `npm run web` and a running `npm start` can
+ * share a checkout (and the Electron spec's own worker keeps loading better-sqlite3 under Node).
+ * dist/ is replaced every time; a module already staged at the same version is kept, so its
+ * Electron build survives from one `npm start` to the next.
  */
 export function stageApp(root, dest) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   mkdirSync(dest, { recursive: true });
+  rmSync(join(dest, 'dist'), { recursive: true, force: true });
   cpSync(join(root, 'dist'), join(dest, 'dist'), { recursive: true });
   const dependencies = Object.fromEntries(
     ['better-sqlite3', 'keytar'].map((name) => [name, pkg.dependencies[name]]),
@@ -185,9 +211,19 @@ export function stageApp(root, dest) {
   writeFileSync(join(dest, 'package.json'), `${JSON.stringify(staged, null, 2)}\n`);
   for (const name of [...runtimeModules, ...buildModules]) {
     const from = join(root, 'node_modules', name);
+    const to = join(dest, 'node_modules', name);
+    if (!existsSync(from) || moduleVersion(to) === moduleVersion(from)) continue;
+    rmSync(to, { recursive: true, force: true });
     // dereference: pnpm and workspaces link modules; the staged app must hold real files.
-    if (existsSync(from))
-      cpSync(from, join(dest, 'node_modules', name), { recursive: true, dereference: true });
+    cpSync(from, to, { recursive: true, dereference: true });
   }
   return dest;
+}
+
+function moduleVersion(dir) {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm start`: build, switch the native modules to Electron's ABI if needed, launch Electron.
- * Without the Electron binary (an offline install skips its download) it says so in one line and
- * exits non-zero; `npm run web` opens the same app in a browser instead.
+ * `npm start`: build, stage the app with its native modules in node_modules/.cache (the layout
+ * of a packaged app), rebuild those for Electron's ABI only when they differ, launch Electron.
+ * The project's own node_modules stay built for Node, so `npm test` and `npm run web` keep
+ * working while the app runs. Without the Electron binary (an offline install skips its download)
+ * it says so in one line and exits non-zero; `npm run web` opens the same app in a browser.
  */
 /* global console */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import process from 'node:process';
-import { electronBinary, run } from './native-abi.mjs';
+import { electronBinary, run, stageApp } from './native-abi.mjs';
 
 const root = join(import.meta.dirname, '..');
 const electron = electronBinary(root);
@@ -21,13 +23,15 @@ if (!electron.path) {
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 if (run(root, bin('tsx'), ['scripts/build.ts']) !== 0) process.exit(1);
-if (run(root, process.execPath, ['scripts/ensure-electron-abi.mjs']) !== 0) process.exit(1);
+const appDir = stageApp(root, join(root, 'node_modules', '.cache', 'lead-inbox', 'electron-app'));
+const abi = run(root, process.execPath, ['scripts/ensure-electron-abi.mjs', '--root', appDir]);
+if (abi !== 0) process.exit(1);
 
 const child = spawn(
   electron.path,
-  [join(root, 'dist/electron/main.cjs'), ...process.argv.slice(2)],
+  [join(appDir, 'dist/electron/main.cjs'), ...process.argv.slice(2)],
   {
-    cwd: root,
+    cwd: appDir,
     stdio: 'inherit',
     // ELECTRON_RUN_AS_NODE in the parent shell would start plain Node instead of the app.
     env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },

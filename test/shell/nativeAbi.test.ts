@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -141,6 +142,41 @@ describe('the scripts', () => {
     expect(node.stdout).toContain(`better-sqlite3 must be rebuilt for Node ABI ${nodeAbi}`);
     expect(node.status).toBe(1);
   });
+
+  it('a rebuild that fails leaves the addons as they were and releases its lock', () => {
+    // Back to the Node build, so that Electron needs a rebuild.
+    cpSync(
+      sqliteBinary,
+      join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+    );
+    const before = readFileSync(
+      join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+    );
+    // Headers from an address nothing listens on, and an empty header cache: the download fails
+    // the same way with or without network, as it does offline.
+    const home = join(work, 'home');
+    mkdirSync(home, { recursive: true });
+    const r = spawnSync(process.execPath, ['scripts/ensure-electron-abi.mjs', '--root', app], {
+      cwd: root,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        HOME: home,
+        USERPROFILE: home,
+        ELECTRON_REBUILD_DIST_URL: 'http://127.0.0.1:9',
+      },
+      timeout: 120_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('could not build better-sqlite3 for Electron');
+    expect(r.stderr).toContain('left as they were');
+    expect(
+      readFileSync(
+        join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+      ).equals(before),
+    ).toBe(true);
+    expect(existsSync(join(app, 'node_modules/.lead-inbox-abi.lock'))).toBe(false);
+  }, 120_000);
 
   // Where the binary exists npm start really launches the app; test/electron/app.spec.ts covers that.
   it.skipIf(electronBinary(root).path !== null)(
