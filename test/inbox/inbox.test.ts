@@ -7,7 +7,7 @@ import { EventBus } from '../../main/core/events';
 import { createInbox } from '../../main/core/inbox/index';
 import { openDatabase, type Db } from '../../main/core/store/db';
 import type { NotificationRequest } from '../../main/core/ports';
-import type { EventName } from '../../shared/index';
+import { defaultSettings, type EventName, type Settings } from '../../shared/index';
 import { sampleLeads, seedLeads } from '../ui/seed';
 
 let dir: string;
@@ -142,6 +142,34 @@ describe('owner edits', () => {
     expect(seen.some((e) => e.name === 'notification.requested')).toBe(true);
     inbox.start();
     inbox.stop();
+    expect(notified).toHaveLength(1);
+  });
+});
+
+describe('follow-up reminders and the owner\'s notification settings', () => {
+  const withSettings = (patch: (s: Settings) => void) => {
+    const s = structuredClone(defaultSettings);
+    patch(s);
+    inbox.stop();
+    inbox = createInbox({ db, events, notifier: { notify: (n) => notified.push(n) }, clock: { now: () => now }, logger: { info() {}, warn() {}, error() {} }, dataDir: dir, settings: () => s });
+    return s;
+  };
+  it('waits out quiet hours, then reminds', async () => {
+    const local = new Date(now);
+    const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+    const s = withSettings((x) => (x.notifications.quietHours = { enabled: true, start: hhmm(new Date(local.getTime() - 3600_000)), end: hhmm(new Date(local.getTime() + 3600_000)) }));
+    await value('leads.setFollowUp', { id: '9001', at: now - 1000 });
+    expect(notified).toHaveLength(0);
+    s.notifications.quietHours.enabled = false;
+    await value('leads.setFollowUp', { id: '9001', at: now - 500 });
+    expect(notified).toHaveLength(1);
+  });
+  it('hides the name when previews are off and stays silent when notifications are off', async () => {
+    withSettings((x) => (x.notifications.previews = false));
+    await value('leads.setFollowUp', { id: '9001', at: now - 1000 });
+    expect(notified[0]?.body).toBe('Time to get back to a lead.');
+    withSettings((x) => (x.notifications.enabled = false));
+    await value('leads.setFollowUp', { id: '9002', at: now - 1000 });
     expect(notified).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import type { EventBus } from '../events';
 import type { Clock, Logger, Notifier } from '../ports';
 import type { Db } from '../store/db';
 import { getLeadDetail } from '../store/leads';
-import { ApiError, type LeadRow } from '../../../shared/index';
+import { ApiError, type LeadRow, type Settings } from '../../../shared/index';
 import { folderSize } from './dataInfo';
 import { startExport } from './export';
 import { createFollowUpScheduler } from './followUps';
@@ -38,6 +38,8 @@ export interface InboxDeps {
   clock: Clock;
   logger: Logger;
   dataDir: string;
+  /** Owner preferences (notifications on/off, previews, quiet hours) for follow-up reminders. */
+  settings?: () => Settings;
 }
 
 /**
@@ -49,7 +51,7 @@ export function createInbox(deps: InboxDeps) {
   const now = () => deps.clock.now();
   const count = createCounter(db);
   const mutations = createMutations(db, now);
-  const followUps = createFollowUpScheduler(db, deps.notifier, events, now, deps.logger);
+  const followUps = createFollowUpScheduler(db, deps.notifier, events, now, deps.logger, deps.settings);
   const statusListeners = new Set<(change: StatusChange) => void>();
   const emitUpdated = (rows: LeadRow[]) => {
     for (const lead of rows) events.emit('lead.updated', { lead });
