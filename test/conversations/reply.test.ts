@@ -102,7 +102,8 @@ describe('replies', () => {
     const threadId = await waThread();
     await link.h.call('threads.send', { threadId, text: 'Yes, from May.' });
     await drain();
-    await link.settle();
+    const lastStatus = async () => (await link.h.call('threads.get', { threadId })).messages.at(-1)?.status;
+    await link.settleUntil('the delivered status', async () => (await lastStatus()) === 'delivered');
     let d = await link.h.call('threads.get', { threadId });
     expect(d.messages.at(-1)).toMatchObject({ text: 'Yes, from May.', status: 'delivered' });
 
@@ -118,7 +119,7 @@ describe('replies', () => {
     const m = await link.h.call('threads.send', { threadId, template: { name: 'lead_follow_up', language: 'en_US', bodyParams: ['Ana', 'the flat'] } });
     expect(m.text).toBe('Hi Ana, thanks for your interest in the flat. When is a good time to call?');
     await drain();
-    await link.settle();
+    await link.settleUntil('the template\'s delivered status', async () => (await lastStatus()) === 'delivered');
     expect(link.sim.control.sent().at(-1)!.body).toMatchObject({
       type: 'template',
       to: waId,
@@ -173,7 +174,7 @@ describe('replies', () => {
     await link.pump();
     const threadId = await waThread();
     await link.h.call('threads.markRead', { threadId });
-    await new Promise((r) => setTimeout(r, 100));
+    await link.h.conv.settled(); // the read receipt goes out after markRead answered
     const reads = () => link.sim.control.calls({ path: `${phoneId}/messages`, method: 'POST' }).length;
     expect(reads()).toBe(1);
     expect(link.sim.control.sent()).toHaveLength(0); // a read receipt is not a message
@@ -181,7 +182,7 @@ describe('replies', () => {
     link.sim.control.whatsappInbound({ phoneNumberId: phoneId, from: waId });
     await link.pump();
     await link.h.call('threads.markRead', { threadId });
-    await new Promise((r) => setTimeout(r, 100));
+    await link.h.conv.settled(); // the read receipt goes out after markRead answered
     expect(reads()).toBe(1);
     expect((await link.h.call('threads.get', { threadId })).thread.unreadCount).toBe(0);
   });

@@ -11,8 +11,11 @@ export interface SimLink {
   h: Harness;
   /** Feeds every webhook the simulator produced since the last pump. */
   pump(): Promise<number>;
-  /** Waits for delayed webhooks (WhatsApp statuses come 20–60 ms after a send), then pumps. */
-  settle(ms?: number): Promise<number>;
+  /**
+   * Pumps until `done` holds: WhatsApp statuses come some milliseconds after a send, and a fixed
+   * sleep is either slow or, on a loaded machine, too short. Gives up with a clear error after 10 s.
+   */
+  settleUntil(what: string, done: () => boolean | Promise<boolean>): Promise<void>;
   reopen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -44,9 +47,14 @@ export async function createSimLink(): Promise<SimLink> {
       }
       return n;
     },
-    async settle(ms = 120) {
-      await new Promise((r) => setTimeout(r, ms));
-      return link.pump();
+    async settleUntil(what, done) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        await link.pump();
+        if (await done()) return;
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
     },
     async reopen() {
       await h.close();

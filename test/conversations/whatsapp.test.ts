@@ -90,7 +90,7 @@ describe('WhatsApp ingest', () => {
     insertLead(h.db, { id: 'lead-1', phone: '+49 151 1234567', name: 'Jürgen Ü' });
     insertLead(h.db, { id: 'lead-2', phone: '+1 650 555 1212', email: 'kim@example.com', name: 'Kim Lee' });
     await h.conv.start();
-    await new Promise((r) => setTimeout(r, 50)); // the start-up lead index sweep yields between batches
+    await h.conv.settled(); // the start-up lead index sweep yields between batches
     h.feed('whatsapp', waEntry(waValue({ contacts: [contact], messages: [waMessage(WA, 'wamid.x', T0, 'text', { text: { body: 'about my request' } })] })));
     const threadId = `whatsapp:${PHONE_ID}:${WA}`;
     expect((await h.call('threads.forLead', { leadId: 'lead-1' })).threads.map((t) => t.id)).toEqual([threadId]);
@@ -112,7 +112,7 @@ describe('WhatsApp ingest', () => {
   it('suggests a lead by name for the owner to confirm, and links it when confirmed', async () => {
     insertLead(h.db, { id: 'lead-9', name: 'jürgen  ü', email: 'j@example.com' });
     await h.conv.start();
-    await new Promise((r) => setTimeout(r, 50));
+    await h.conv.settled();
     h.feed('whatsapp', waEntry(waValue({ contacts: [contact], messages: [waMessage(WA, 'wamid.s', T0, 'text', { text: { body: 'hi' } })] })));
     const threadId = `whatsapp:${PHONE_ID}:${WA}`;
     expect((await h.call('threads.get', { threadId })).leads).toEqual([expect.objectContaining({ id: 'lead-9', link: 'suggested', reason: 'name' })]);
@@ -143,7 +143,7 @@ describe('WhatsApp ingest', () => {
     h.feed('whatsapp', waEntry(waValue({ contacts: [contact], messages: [waMessage(WA, 'wamid.before', T0, 'text', { text: { body: 'hi' } })] })));
     insertLead(h.db, { id: 'lead-new', phone: '+49 170 9999999' });
     await h.conv.start();
-    await new Promise((r) => setTimeout(r, 50));
+    await h.conv.settled();
     // System messages carry no contacts[] (Meta's reference).
     h.feed('whatsapp', waEntry(waValue({ messages: [waMessage(WA, 'wamid.sys', T0 + 1000, 'system', { system: { body: 'User Jürgen Ü changed from 491511234567 to 491709999999', wa_id: '491709999999', type: 'user_changed_number' } })] })));
     const threadId = `whatsapp:${PHONE_ID}:${WA}`;

@@ -26,6 +26,8 @@ export interface HandlerDeps {
   outbox: Outbox;
   media: MediaCache;
   publish: (c: Changes) => void;
+  /** Work that runs on after a handler answered (read receipts); index.ts waits for it in settled(). */
+  track: (work: Promise<unknown>) => void;
 }
 
 const templateTtlMs = 5 * 60_000;
@@ -108,9 +110,11 @@ export function createThreadHandlers(deps: HandlerDeps): Omit<ThreadHandlers, 't
           .get(threadId) as { meta_id: string } | undefined;
         // Read receipts are a courtesy: a failure is logged, never shown as an error of opening the thread.
         if (last) {
-          void tokenFor(deps.tokens, t)
-            .then((token) => markWhatsAppRead(deps.graph, token, t.account_id, last.meta_id))
-            .catch((e: unknown) => deps.logger.warn('WhatsApp read receipt failed', { threadId, error: String(e) }));
+          deps.track(
+            tokenFor(deps.tokens, t)
+              .then((token) => markWhatsAppRead(deps.graph, token, t.account_id, last.meta_id))
+              .catch((e: unknown) => deps.logger.warn('WhatsApp read receipt failed', { threadId, error: String(e) })),
+          );
         }
       }
       return { unreadCount: 0 };

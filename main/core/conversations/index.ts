@@ -39,7 +39,7 @@ export interface Conversations {
   outbox: Outbox;
   /** Resumes the reply outbox, indexes leads for linking, backfills Messenger history. */
   start(): Promise<void>;
-  /** Resolves when profile lookups and the notifications waiting for them are done (tests). */
+  /** Resolves when profile lookups, the notifications waiting for them, the lead index sweep and read receipts are done (tests). */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -65,6 +65,12 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
     onNamed: (threadId) => basePublish(new Changes().thread(threadId)),
   });
   const heldNotifications = new Set<Promise<void>>();
+  /** Background work a caller may need finished (lead index sweep, read receipts): settled() waits for it. */
+  const background = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
   const publish = (c: Changes) => {
     profiles.check(c.threads);
     // A first Messenger message notifies once the person's name is known (or the lookup gave up,
@@ -125,7 +131,7 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
     return run;
   };
   const handlers = {
-    ...createThreadHandlers({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, outbox, media, publish }),
+    ...createThreadHandlers({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, outbox, media, publish, track }),
     'threads.backfill': () => backfill(),
   } satisfies ThreadHandlers;
   return {
@@ -149,16 +155,18 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
       db.prepare('DELETE FROM early_statuses WHERE at < ?').run(clock.now() - 7 * 24 * 3_600_000);
       outbox.start();
       // Index leads for phone / email / name matching a batch at a time, yielding between batches.
-      void (async () => {
-        while (!stopped && sweepLeads(db, clock.now()) > 0) await new Promise((r) => setImmediate(r));
-      })().catch((e: unknown) => logger.warn('lead index sweep failed', { error: String(e) }));
+      track(
+        (async () => {
+          while (!stopped && sweepLeads(db, clock.now()) > 0) await new Promise((r) => setImmediate(r));
+        })().catch((e: unknown) => logger.warn('lead index sweep failed', { error: String(e) })),
+      );
       if (deps.backfillOnStart !== false) {
         void backfill().catch((e: unknown) => logger.warn('conversation backfill failed', { error: String(e) }));
       }
     },
     async settled() {
       await profiles.idle();
-      while (heldNotifications.size) await Promise.all([...heldNotifications]);
+      while (heldNotifications.size || background.size) await Promise.all([...heldNotifications, ...background]);
     },
     async stop() {
       stopped = true;

@@ -129,6 +129,10 @@ export function createCapiSender(deps: CapiSenderDeps) {
     } catch (e) {
       const err = e instanceof GraphError ? e : null;
       const message = err ? metaMessage(err) : String(e);
+      // GraphClient turns every network failure and timeout into a GraphError: anything else is a
+      // bug of ours. It is retried like an outage (the events stay queued) but logged as an error,
+      // so it is not mistaken for Meta being down (a full-suite run once showed only "retrying").
+      if (!err) logger.error('capi send failed with an unexpected error', { events: ids.length, error: String(e) });
       if (!err || err.action === 'retry' || err.action === 'rate_limit') {
         const attempts = Math.max(...rows.map((r) => r.attempts));
         const delay = err?.retryAfterMs ?? retryDelayMs(attempts, random);
