@@ -1,12 +1,7 @@
-import {
-  ApiError,
-  type EventName,
-  type EventPayload,
-  type LeadInboxBridge,
-  type MethodInput,
-  type MethodName,
-  type MethodOutput,
-} from '../../shared/index';
+// ApiError from errors.ts directly: shared/index would pull every zod schema into the bundle, and
+// the renderer needs the contract's types only (main validates every call).
+import { ApiError } from '../../shared/errors';
+import type { EventName, EventPayload, LeadInboxBridge, MethodInput, MethodName, MethodOutput } from '../../shared/index';
 import { createHostBridge, hostToken, type SocketState } from './hostTransport';
 
 declare global {
