@@ -128,6 +128,28 @@ describe('replies', () => {
     expect((await link.h.call('threads.get', { threadId })).messages.at(-1)).toMatchObject({ kind: 'template', status: 'delivered' });
   });
 
+  it('WhatsApp: when Meta answers 131047 although our clock says the window is open, the composer switches to templates', async () => {
+    // The owner's computer runs 2 hours behind: locally the window looks open after 25 h.
+    link.h.clock.now = () => link.sim.control.nowMs() - 2 * HOUR;
+    const { waId } = link.sim.control.whatsappInbound({ phoneNumberId: phoneId, text: 'Still available?' });
+    await link.pump();
+    const threadId = await waThread();
+    link.sim.control.advanceTime(25 * HOUR);
+    expect((await link.h.call('threads.get', { threadId })).window.state).toBe('open');
+    const m = await link.h.call('threads.send', { threadId, text: 'Yes it is' });
+    await drain();
+    let d = await link.h.call('threads.get', { threadId });
+    expect(d.messages.find((x) => x.id === m.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/approved template.*131047/) });
+    expect(d.window).toMatchObject({ state: 'template', reason: expect.stringMatching(/WhatsApp says/) });
+    await expect(link.h.call('threads.send', { threadId, text: 'again' })).rejects.toMatchObject({ code: 'not_allowed' });
+
+    // The person writes again: free text is allowed once more.
+    link.sim.control.whatsappInbound({ phoneNumberId: phoneId, from: waId, text: 'Hello?' });
+    await link.pump();
+    d = await link.h.call('threads.get', { threadId });
+    expect(d.window.state).toBe('open');
+  });
+
   it('WhatsApp: statuses never move backwards, and a failed status shows Meta\'s error', async () => {
     link.sim.context.settings.whatsappAutoStatuses = false;
     link.sim.control.whatsappInbound({ phoneNumberId: phoneId });

@@ -7,7 +7,7 @@ import type { Db } from '../store/db';
 import { mergeContacts } from './contacts';
 import { leadsForContact, linkLead } from './leadLinks';
 import type { MediaCache } from './media';
-import { messagePage } from './messagesStore';
+import { freeTextRefusedSince, messagePage } from './messagesStore';
 import type { Outbox } from './outbox';
 import { Changes } from './publish';
 import { fetchTemplates, markWhatsAppRead, renderTemplate, tokenFor } from './sender';
@@ -43,6 +43,12 @@ export function createThreadHandlers(deps: HandlerDeps): Omit<ThreadHandlers, 't
     return t;
   };
 
+  const windowOf = (t: ThreadRecord) =>
+    replyWindow(t.channel, t.last_inbound_at, clock.now(), {
+      humanAgentTag: readConversationSettings(db).humanAgentTag,
+      metaRefusedFreeText: t.channel === 'whatsapp' && freeTextRefusedSince(db, t.id, t.last_inbound_at),
+    });
+
   async function templatesOf(t: ThreadRecord): Promise<Template[]> {
     if (t.channel !== 'whatsapp') throw new ApiError({ code: 'invalid_input', message: 'Templates are for WhatsApp conversations.' });
     if (!t.asset_id) throw new ApiError({ code: 'not_found', message: 'The WhatsApp business account of this number is unknown.' });
@@ -64,7 +70,7 @@ export function createThreadHandlers(deps: HandlerDeps): Omit<ThreadHandlers, 't
       return {
         thread: toThread(t),
         ...page,
-        window: replyWindow(t.channel, t.last_inbound_at, clock.now(), readConversationSettings(db)),
+        window: windowOf(t),
         leads: leadsForContact(db, t.contact_id),
         samePerson: sameNameThreads(db, t.contact_id),
         // Said once, above the first message: WhatsApp cannot give us anything older.
@@ -76,7 +82,7 @@ export function createThreadHandlers(deps: HandlerDeps): Omit<ThreadHandlers, 't
     },
     'threads.send': async (input) => {
       const t = thread(input.threadId);
-      const window = replyWindow(t.channel, t.last_inbound_at, clock.now(), readConversationSettings(db));
+      const window = windowOf(t);
       if ('text' in input) {
         if (window.state !== 'open' && window.state !== 'tag') {
           throw new ApiError({ code: 'not_allowed', message: window.reason ?? 'Replies are not allowed right now.' });

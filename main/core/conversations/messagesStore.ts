@@ -286,3 +286,22 @@ export function messageIdByMetaId(db: Db, metaId: string): { id: number; threadI
     | undefined;
   return r ? { id: r.id, threadId: r.thread_id } : null;
 }
+
+/**
+ * Whether WhatsApp refused a free-form reply of this thread with 131047 ("Re-engagement message")
+ * after the person's last message, either at once or through a `failed` status. Both paths store
+ * Meta's code as "(code 131047)" in the error (sender.describeSendError, describeWhatsAppError).
+ */
+export function freeTextRefusedSince(db: Db, threadId: string, lastInboundAt: number | null): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM messages WHERE thread_id = ? AND direction = 'out' AND status = 'failed'
+            AND sent_at >= ? AND error LIKE '%(code ${reengagementCode})%' LIMIT 1`,
+      )
+      .get(threadId, lastInboundAt ?? 0) !== undefined
+  );
+}
+
+/** WhatsApp's "more than 24 hours since the customer last replied" (meta-platform.md §5). */
+export const reengagementCode = 131047;

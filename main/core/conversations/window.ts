@@ -14,9 +14,18 @@ export function replyWindow(
   channel: Channel,
   lastInboundAt: number | null,
   now: number,
-  opts: { humanAgentTag: boolean },
+  opts: { humanAgentTag: boolean; metaRefusedFreeText?: boolean },
 ): ReplyWindow {
   if (channel === 'whatsapp') {
+    if (opts.metaRefusedFreeText) {
+      // Meta's clock is the one that counts: once it answered 131047 the composer offers templates,
+      // even if our clock (or the webhook's timestamp) says the window is still open.
+      return {
+        state: 'template',
+        expiresAt: null,
+        reason: 'WhatsApp says the 24-hour window has closed: only an approved template can be sent until they write again.',
+      };
+    }
     if (lastInboundAt !== null && now < lastInboundAt + STANDARD_WINDOW) {
       return { state: 'open', expiresAt: lastInboundAt + STANDARD_WINDOW, reason: null };
     }
