@@ -21,7 +21,7 @@ export const requiredFigures: { title: string; match: RegExp; aim: string }[] = 
   { title: 'Relay accepted events/s', match: /relay.*accept/i, aim: '≥ 5,000 events/s on 2 cores' },
   {
     title: 'Webhook → relay → desktop committed lead, p50/p99',
-    match: /webhook.*commit/i,
+    match: /webhook.*committed/i,
     aim: 'p99 < 50 ms',
   },
   {
@@ -166,7 +166,12 @@ export function renderReport(
   for (const r of requiredFigures) {
     const hits = all
       .filter(({ f }) => r.match.test(f.name))
-      .map(({ f }) => `${f.name}: ${fmt(f.value)} ${f.unit}`);
+      .map(
+        ({ f, o }) =>
+          `${f.name}: **${fmt(f.value)} ${f.unit}**` +
+          (f.p99 !== null ? ` (p50 ${fmt(f.p50)}, p99 ${fmt(f.p99)})` : '') +
+          ` [${o.quick ? 'quick' : 'full'}]`,
+      );
     lines.push(
       `| ${r.title} | ${r.aim || '–'} | ${hits.length ? hits.join('<br>') : '**not measured yet**'} |`,
     );
