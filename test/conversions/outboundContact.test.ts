@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Changes } from '../../main/core/conversations/publish';
+import { Changes, createPublisher } from '../../main/core/conversations/publish';
 import { recordMessage } from '../../main/core/conversations/record';
-import { insertLead, tempDb } from './helpers';
+import { busWithLog, insertLead, quietLogger, recordingNotifier, tempDb } from './helpers';
 
 const t0 = Date.parse('2026-11-02T10:00:00Z');
 const min = 60_000;
@@ -22,10 +22,10 @@ describe('first contact from an outbound message', () => {
   });
   afterEach(() => env.cleanup());
 
-  const send = (sentAt: number, status: 'sending' | 'sent', metaId: string) =>
+  const send = (sentAt: number, status: 'sending' | 'sent', metaId: string, changes = new Changes()) =>
     recordMessage(
       env.db,
-      new Changes(),
+      changes,
       { threadId: 'wa:1', metaId, direction: 'out', kind: 'text', text: 'Hi Ana!', attachments: [], status, sentAt },
       { live: true, opensWindow: false },
       sentAt,
@@ -44,5 +44,19 @@ describe('first contact from an outbound message', () => {
   it('a message from an earlier conversation (before the lead) is not an answer to it', () => {
     send(t0 - 3 * 86400_000, 'sent', 'wamid.OLD');
     expect(firstContact()).toEqual({ at: null, via: null });
+  });
+
+  it('the lead list hears about the first contact (lead.updated after commit), not about later replies', () => {
+    const bus = busWithLog();
+    const publish = createPublisher({ db: env.db, events: bus.events, notifier: recordingNotifier(), logger: quietLogger, prefs: () => ({ enabled: true, previews: true }) });
+    const first = new Changes();
+    send(t0 + 3 * min, 'sent', 'wamid.A', first);
+    publish(first);
+    const updates = () => bus.emitted.filter((e) => e.name === 'lead.updated').map((e) => e.payload);
+    expect(updates()).toEqual([{ lead: expect.objectContaining({ id: 'L1', firstContactAt: t0 + 3 * min }) }]);
+    const later = new Changes();
+    send(t0 + 9 * min, 'sent', 'wamid.B', later);
+    publish(later);
+    expect(updates()).toHaveLength(1);
   });
 });

@@ -5,10 +5,9 @@ import type { Clock, Logger, TokenStore } from '../ports';
 import type { Db } from '../store/db';
 import { getMessage, markSent } from './messagesStore';
 import { Changes } from './publish';
-import { recordMessage } from './record';
+import { outboundSent, recordMessage } from './record';
 import { describeSendError, isTransient, retryDelayMs, sendReply, type ReplyPayload } from './sender';
 import { getThreadRecord } from './threadsStore';
-import { recordOutboundContact } from '../speedToLead/firstContact';
 
 export interface OutboxDeps {
   db: Db;
@@ -98,7 +97,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const metaId = await sendReply(deps.graph, deps.tokens, thread, JSON.parse(row.payload) as ReplyPayload, clock.now(), deps.settings());
       db.transaction(() => {
         markSent(db, row.message_id, metaId);
-        recordOutboundContact(db, row.thread_id, clock.now()); // first contact for speed to lead
+        outboundSent(db, changes, row.thread_id, clock.now());
         db.prepare('DELETE FROM outbox WHERE message_id = ?').run(row.message_id);
       })();
     } catch (e) {

@@ -1,6 +1,7 @@
 import type { EventBus } from '../events';
 import type { Logger, Notifier } from '../ports';
 import type { Db } from '../store/db';
+import { getLeadRow } from '../store/leads';
 import { getMessage } from './messagesStore';
 import { getThread, unreadCounts } from './threadsStore';
 
@@ -10,6 +11,8 @@ export class Changes {
   readonly messages = new Set<number>();
   /** New inbound messages per thread: one notification per thread, however many arrived. */
   readonly inbound = new Map<string, number>();
+  /** Leads whose first contact an outbound message just set (speed to lead shows it live). */
+  readonly leads = new Set<string>();
   unread = false;
 
   thread(id: string): this {
@@ -29,7 +32,7 @@ export class Changes {
   }
 
   get empty(): boolean {
-    return this.threads.size === 0 && this.messages.size === 0 && this.inbound.size === 0 && !this.unread;
+    return this.threads.size === 0 && this.messages.size === 0 && this.inbound.size === 0 && this.leads.size === 0 && !this.unread;
   }
 }
 
@@ -61,6 +64,10 @@ export function createPublisher(deps: PublisherDeps): (c: Changes) => void {
       if (t) events.emit('thread.updated', { threadId: id, thread: t });
     }
     if (c.unread) events.emit('threads.unreadChanged', unreadCounts(db));
+    for (const id of c.leads) {
+      const lead = getLeadRow(db, id);
+      if (lead) events.emit('lead.updated', { lead });
+    }
     const prefs = deps.prefs();
     if (!prefs.enabled) return;
     for (const [threadId, count] of c.inbound) {

@@ -24,10 +24,18 @@ export function recordMessage(db: Db, changes: Changes, m: NewMessage, opts: Rec
     unread: inbound && opts.live,
     opensWindow: inbound && opts.opensWindow,
   });
-  if (m.direction === 'out' && m.status !== 'sending' && m.status !== 'failed') recordOutboundContact(db, m.threadId, m.sentAt); // speed to lead
+  if (m.direction === 'out' && m.status !== 'sending' && m.status !== 'failed') outboundSent(db, changes, m.threadId, m.sentAt);
   changes.message(m.threadId, id);
   if (inbound && opts.live) changes.newInbound(m.threadId);
   return id;
+}
+
+/**
+ * A reply left for the person (an echo, a backfilled reply, or our outbox's reply Meta accepted):
+ * the one place conversations tell speed to lead about a contact, so the lead list updates live.
+ */
+export function outboundSent(db: Db, changes: Changes, threadId: string, at: number): void {
+  for (const leadId of recordOutboundContact(db, threadId, at)) changes.leads.add(leadId);
 }
 
 export function describeAttachments(a: StoredAttachment[]): string {

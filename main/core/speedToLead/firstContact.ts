@@ -39,8 +39,9 @@ export function firstContactVia(db: Db, leadId: string): { at: number; via: Cont
  * An outbound message in a thread (sent by the app, or an echo of one sent from the phone) is
  * a contact with every lead linked to the thread's person. Messages older than the lead (an
  * earlier conversation with the same person) are not an answer to it, so they do not count.
+ * Returns the ids of the leads whose first contact this was.
  */
-export function recordOutboundContact(db: Db, threadId: string, at: number): number {
+export function recordOutboundContact(db: Db, threadId: string, at: number): string[] {
   const leads = db
     .prepare(
       `SELECT cl.lead_id, t.channel FROM threads t
@@ -49,9 +50,7 @@ export function recordOutboundContact(db: Db, threadId: string, at: number): num
         WHERE t.id = ? AND l.first_contact_at IS NULL AND l.created_time <= ?`,
     )
     .all(threadId, at + clockSkewMs) as { lead_id: string; channel: 'messenger' | 'instagram' | 'whatsapp' }[];
-  let n = 0;
-  for (const l of leads) if (recordFirstContact(db, l.lead_id, at, l.channel)) n++;
-  return n;
+  return leads.filter((l) => recordFirstContact(db, l.lead_id, at, l.channel)).map((l) => l.lead_id);
 }
 
 /** Meta's clock (lead created_time) and ours may disagree by this much. */
