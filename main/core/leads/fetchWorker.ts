@@ -45,10 +45,11 @@ export interface LeadFetchWorkerDeps {
  */
 export class LeadFetchWorker {
   private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private again = false;
   private stopped = true;
   private readonly upsert;
+  /** Leads being fetched right now; a free slot immediately takes the next due lead. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
 
   constructor(private readonly deps: LeadFetchWorkerDeps) {
     this.upsert = prepareLeadUpsert(deps.db);
@@ -59,55 +60,62 @@ export class LeadFetchWorker {
     this.wake();
   }
 
-  /** Resolves once the pass in flight has finished, so the database can close under no one. */
+  /** Resolves once the fetches in flight have finished, so the database can close under no one. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.current;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
   }
-
-  private current: Promise<void> | null = null;
-  private readonly abort = new AbortController();
 
   /** New pending rows were committed (or a page reconnected): look now. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(0);
+    this.pump();
   }
 
-  private schedule(ms: number): void {
+  /**
+   * Fills free slots with due leads, oldest first. A pool rather than batches: a lead that arrives
+   * while others are being fetched starts as soon as any one of them finishes.
+   */
+  private pump(): void {
     if (this.stopped) return;
+    const limit = this.deps.concurrency ?? 4;
+    const free = limit - this.inFlight.size;
+    if (free > 0) {
+      const due = dueLeads(this.deps.db, this.deps.clock.now(), free + this.inFlight.size).filter(
+        (l) => !this.inFlight.has(l.id),
+      );
+      for (const lead of due.slice(0, free)) {
+        const run = this.fetchOne(lead)
+          .catch((e: unknown) =>
+            this.deps.log.error('lead fetch crashed', {
+              error: e instanceof Error ? e.message : String(e),
+            }),
+          )
+          .finally(() => {
+            this.inFlight.delete(lead.id);
+            this.pump();
+          });
+        this.inFlight.set(lead.id, run);
+      }
+    }
+    if (this.inFlight.size === 0) this.scheduleNextDue();
+  }
+
+  /** Nothing to do now: sleep until the earliest retry is due. */
+  private scheduleNextDue(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const next = nextDueAt(this.deps.db);
+    if (next === null || this.stopped) return;
     this.timer = setTimeout(
       () => {
-        this.current = this.pass();
+        this.timer = null;
+        this.pump();
       },
-      Math.max(0, ms),
+      Math.max(0, next - this.deps.clock.now()),
     );
-  }
-
-  private async pass(): Promise<void> {
-    this.timer = null;
-    if (this.running || this.stopped) return;
-    this.running = true;
-    try {
-      do {
-        this.again = false;
-        const batch = dueLeads(this.deps.db, this.deps.clock.now(), 64);
-        await runLimited(batch, this.deps.concurrency ?? 4, (lead) => this.fetchOne(lead));
-        if (batch.length === 64) this.again = true;
-      } while (this.again && !this.stopped);
-    } finally {
-      this.running = false;
-    }
-    const next = nextDueAt(this.deps.db);
-    if (next !== null) this.schedule(next - this.deps.clock.now());
   }
 
   private async fetchOne(lead: DueLead): Promise<void> {
@@ -199,16 +207,4 @@ export class LeadFetchWorker {
     const row = getLeadRow(this.deps.db, id);
     if (row) this.deps.events.emit('lead.updated', { lead: row });
   }
-}
-
-async function runLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let i = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]!);
-  });
-  await Promise.all(workers);
 }
