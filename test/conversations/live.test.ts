@@ -46,10 +46,14 @@ describe('conversations end to end (sim → relay → core)', () => {
       const d = await stack.desktop.call('threads.get', { threadId });
       return d.messages.find((m) => m.id === reply.id && m.status === 'sent');
     }, 'the reply to be sent');
-    // Meta echoes our own reply: give the echo time to come through the relay, then count.
+    // Meta echoes our own reply. Once the relay holds the echo, a later message is a barrier: the
+    // relay streams in order, so when that message shows, the echo has been processed too.
     await stack.sim.webhooksIdle();
-    await new Promise((r) => setTimeout(r, 300));
-    const d = await stack.desktop.call('threads.get', { threadId });
+    c.inboundMessage({ pageId: page.id, psid, text: 'Great, thanks' });
+    const d = await waitFor(async () => {
+      const r = await stack.desktop.call('threads.get', { threadId });
+      return r.messages.some((m) => m.text === 'Great, thanks') ? r : null;
+    }, 'the message after the echo');
     expect(d.messages.filter((m) => m.text === 'Yes, 9 to 5!')).toHaveLength(1);
     expect(c.sent().filter((s) => s.to === psid)).toHaveLength(1);
 
