@@ -142,6 +142,7 @@ describe('replies', () => {
     expect(d.messages.find((x) => x.id === m.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/approved template.*131047/) });
     expect(d.window).toMatchObject({ state: 'template', reason: expect.stringMatching(/WhatsApp says/) });
     await expect(link.h.call('threads.send', { threadId, text: 'again' })).rejects.toMatchObject({ code: 'not_allowed' });
+    await expect(link.h.call('threads.retry', { messageId: m.id })).rejects.toMatchObject({ code: 'not_allowed' });
 
     // The person writes again: free text is allowed once more.
     link.sim.control.whatsappInbound({ phoneNumberId: phoneId, from: waId, text: 'Hello?' });

@@ -103,7 +103,21 @@ export function createThreadHandlers(deps: HandlerDeps): Omit<ThreadHandlers, 't
       }
       return deps.outbox.enqueue(t.id, { template: input.template }, renderTemplate(tpl, input.template));
     },
-    'threads.retry': ({ messageId }) => deps.outbox.retry(Number(messageId)),
+    'threads.retry': ({ messageId }) => {
+      // A free-text reply is only retried while the window allows free text (a template is the way
+      // on after 24 h): Meta would refuse it again, and the owner would see the same error twice.
+      const row = db.prepare(`SELECT thread_id, extra FROM messages WHERE id = ? AND direction = 'out'`).get(Number(messageId)) as
+        | { thread_id: string; extra: string | null }
+        | undefined;
+      const isText = row?.extra ? 'text' in ((JSON.parse(row.extra) as { reply?: object }).reply ?? {}) : false;
+      if (row && isText) {
+        const window = windowOf(thread(row.thread_id));
+        if (window.state !== 'open' && window.state !== 'tag') {
+          throw new ApiError({ code: 'not_allowed', message: window.reason ?? 'Replies are not allowed right now.' });
+        }
+      }
+      return deps.outbox.retry(Number(messageId));
+    },
     'threads.markRead': ({ threadId }) => {
       const t = thread(threadId);
       db.prepare('UPDATE threads SET unread_count = 0 WHERE id = ?').run(threadId);
