@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeDir } from './harness';
 import { createSimLink, type SimLink } from './simLink';
 
 describe('Messenger / Instagram backfill from the Conversations API', () => {
@@ -12,11 +11,7 @@ describe('Messenger / Instagram backfill from the Conversations API', () => {
     await link.h.tokens.set(`page:${page.id}`, page.accessToken);
     link.h.db.prepare(`INSERT INTO pages(id, name, enabled, instagram_id) VALUES (?, ?, 1, ?)`).run(page.id, page.name, page.instagramId);
   });
-  afterEach(async () => {
-    const dir = link.h.dir;
-    await link.close();
-    removeDir(dir);
-  });
+  afterEach(() => link.close());
 
   it('pages through every conversation of both platforms once, as read history, and resumes from its cursor', async () => {
     // 60 threads: more than two pages of 25, a third of them on Instagram.

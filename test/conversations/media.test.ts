@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMediaCache } from '../../main/core/conversations/media';
 import { GraphClient } from '../../main/core/graph/client';
-import { removeDir } from './harness';
 import { createSimLink, type SimLink } from './simLink';
 
 describe('media', () => {
@@ -11,15 +10,9 @@ describe('media', () => {
   let phoneId: string;
   beforeEach(async () => {
     link = await createSimLink();
-    const wa = link.sim.control.createWhatsApp({ phones: 1 });
-    phoneId = wa.phoneNumberIds[0]!;
-    await link.h.tokens.set(`whatsapp:${phoneId}`, wa.systemUserToken);
+    phoneId = await link.connectWhatsApp();
   });
-  afterEach(async () => {
-    const dir = link.h.dir;
-    await link.close();
-    removeDir(dir);
-  });
+  afterEach(() => link.close());
 
   it('a WhatsApp photo is fetched with the token once, cached on disk and handed over as bytes, never a URL', async () => {
     link.sim.control.whatsappInbound({ phoneNumberId: phoneId, type: 'image', text: 'the room' });

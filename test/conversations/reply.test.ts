@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeDir } from './harness';
 import { createSimLink, type SimLink } from './simLink';
 
 const HOUR = 3_600_000;
@@ -16,15 +15,9 @@ describe('replies', () => {
     pageId = page.id;
     await link.h.tokens.set(`page:${page.id}`, page.accessToken);
     link.h.db.prepare(`INSERT INTO pages(id, name, enabled, instagram_id) VALUES (?, ?, 1, ?)`).run(page.id, page.name, page.instagramId);
-    const wa = c.createWhatsApp({ phones: 1 });
-    phoneId = wa.phoneNumberIds[0]!;
-    await link.h.tokens.set(`whatsapp:${phoneId}`, wa.systemUserToken);
+    phoneId = await link.connectWhatsApp();
   });
-  afterEach(async () => {
-    const dir = link.h.dir;
-    await link.close();
-    removeDir(dir);
-  });
+  afterEach(() => link.close());
 
   const drain = () => link.h.conv.outbox.drain();
   /** WhatsApp threads are keyed on the BSUID when Meta sends one, so look the thread up by list. */

@@ -1,6 +1,6 @@
 import { createSimulator, type Simulator } from '../sim/server';
 import type { RoutingKind } from '../../shared/relay-protocol';
-import { createHarness, type Harness } from './harness';
+import { createHarness, removeDir, type Harness } from './harness';
 
 /**
  * The simulator as Meta, with its signed webhooks handed to the core's frame processor entry by
@@ -16,7 +16,10 @@ export interface SimLink {
    * sleep is either slow or, on a loaded machine, too short. Gives up with a clear error after 10 s.
    */
   settleUntil(what: string, done: () => boolean | Promise<boolean>): Promise<void>;
+  /** A simulated WhatsApp number whose token is in the keychain; returns its phone number id. */
+  connectWhatsApp(): Promise<string>;
   reopen(): Promise<void>;
+  /** Forgets the test's keychain entries, closes both sides and deletes the data folder. */
   close(): Promise<void>;
 }
 
@@ -60,10 +63,17 @@ export async function createSimLink(): Promise<SimLink> {
       await h.close();
       h = h.reopen();
     },
+    async connectWhatsApp() {
+      const wa = sim.control.createWhatsApp({ phones: 1 });
+      const phoneId = wa.phoneNumberIds[0]!;
+      await h.tokens.set(`whatsapp:${phoneId}`, wa.systemUserToken);
+      return phoneId;
+    },
     async close() {
       for (const account of await h.tokens.list()) await h.tokens.delete(account);
       await h.close();
       await sim.close();
+      removeDir(h.dir);
     },
   };
   return link;
