@@ -80,13 +80,32 @@ describe('replies', () => {
     await drain();
     expect(link.h.db.prepare('SELECT attempts, last_error FROM outbox WHERE message_id = ?').get(Number(m.id))).toMatchObject({ attempts: 1 });
     expect(link.sim.control.sent()).toHaveLength(0); // the second waits for the first: order is kept
-    link.h.db.prepare('UPDATE outbox SET next_attempt_at = 0').run(); // skip the backoff wait
+    link.sim.control.advanceTime(15 * 60_000 + 1); // past the longest backoff
     await drain();
     expect((await link.h.call('threads.get', { threadId })).messages.slice(-2).map((x) => [x.text, x.status])).toEqual([
       ['Are you there?', 'sent'],
       ['Second line', 'sent'],
     ]);
     expect(link.sim.control.sent().map((s) => (s.body as { message: { text: string } }).message.text)).toEqual(['Are you there?', 'Second line']);
+  });
+
+  it('a throttled reply (WhatsApp pair rate 131056) waits at least a minute, then goes once (meta-platform.md §5, §6)', async () => {
+    link.sim.control.whatsappInbound({ phoneNumberId: phoneId, text: 'Hi' });
+    await link.pump();
+    const threadId = await waThread();
+    const path = `${phoneId}/messages`;
+    link.sim.control.injectFault({ match: { path }, error: { code: 131056, message: '(#131056) (Business Account, Consumer Account) pair rate limit hit' } });
+    const m = await link.h.call('threads.send', { threadId, text: 'One moment please' });
+    await drain();
+    expect(link.sim.control.calls({ path })).toHaveLength(1);
+    link.sim.control.advanceTime(40_000);
+    await drain(); // still inside the throttle wait: no call
+    expect(link.sim.control.calls({ path })).toHaveLength(1);
+    expect((await link.h.call('threads.get', { threadId })).messages.at(-1)).toMatchObject({ id: m.id, status: 'sending' });
+    link.sim.control.advanceTime(15 * 60_000);
+    await drain();
+    expect((await link.h.call('threads.get', { threadId })).messages.at(-1)).toMatchObject({ id: m.id, status: 'sent' });
+    expect(link.sim.control.sent()).toHaveLength(1);
   });
 
   it('WhatsApp: free text inside 24 h; outside only a template, with its parameters', async () => {

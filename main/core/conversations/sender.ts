@@ -155,12 +155,23 @@ const hints: Record<number, string> = {
  */
 export function isTransient(e: unknown): boolean {
   if (!(e instanceof GraphError)) return false;
-  return e.action === 'retry' || e.action === 'rate_limit' || e.code === 130429;
+  return e.action === 'retry' || isThrottled(e);
 }
 
+/** Throttling: platform / BUC limits, WhatsApp throughput (130429) and pair rate (131056, §5). */
+function isThrottled(e: GraphError): boolean {
+  return e.action === 'rate_limit' || e.code === 130429 || e.code === 131056;
+}
+
+/**
+ * Meta's wait when it names one; else exponential with jitter, capped at 15 min. A throttle starts
+ * at a minute (meta-platform.md §6: retrying a throttled call within seconds only extends the block);
+ * an outage or a network error starts at a few seconds.
+ */
 export function retryDelayMs(e: unknown, attempts: number): number {
   const fromMeta = e instanceof GraphError ? e.retryAfterMs : null;
-  const base = Math.min(15 * 60_000, 2_000 * 2 ** attempts);
+  const first = e instanceof GraphError && isThrottled(e) ? 60_000 : 4_000;
+  const base = Math.min(15 * 60_000, first * 2 ** Math.max(0, attempts - 1));
   return fromMeta ?? Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
