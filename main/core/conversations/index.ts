@@ -172,6 +172,8 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
       stopped = true;
       if (timer) clearTimeout(timer);
       await backfilling?.catch(() => undefined);
+      // The lead sweep stops at its next batch; a read receipt in flight finishes (each catches its own errors).
+      await Promise.all([...background]);
       await profiles.idle();
       for (const u of unsubscribe.splice(0)) u();
       await outbox.stop();
