@@ -18,7 +18,16 @@ export class InstallRegistry {
   private readonly byId = new Map<string, InstallState>();
   private readonly dirtyAcks = new Set<string>();
 
+  private readonly writeAcks: () => void;
+
   constructor(private readonly db: RelayDb) {
+    const updateAck = db.prepare('UPDATE installs SET acked_seq = ? WHERE id = ? AND acked_seq < ?');
+    this.writeAcks = db.transaction(() => {
+      for (const id of this.dirtyAcks) {
+        const acked = this.byId.get(id)?.ackedSeq ?? 0;
+        updateAck.run(acked, id, acked);
+      }
+    });
     const rows = db.prepare('SELECT id, token_hash, head_seq, acked_seq FROM installs').all() as {
       id: string;
       token_hash: string;
@@ -93,16 +102,21 @@ export class InstallRegistry {
     this.dirtyAcks.add(installId);
   }
 
-  /** Persists acks received since the last flush (timer, disconnect and shutdown). */
+  /**
+   * Persists acks received since the last flush (timer, disconnect and shutdown). Without an
+   * fsync: this runs on the event loop every second while installs stream, and an fsync there
+   * stalls every socket for milliseconds (tens on a busy disk) to protect data whose loss only
+   * means redelivery. The rows still reach disk with the next synchronous commit, and survive
+   * kill -9 at once (WAL frames are in the OS cache).
+   */
   flushAcks(): void {
     if (this.dirtyAcks.size === 0) return;
-    const update = this.db.prepare('UPDATE installs SET acked_seq = ? WHERE id = ? AND acked_seq < ?');
-    this.db.transaction(() => {
-      for (const id of this.dirtyAcks) {
-        const acked = this.byId.get(id)?.ackedSeq ?? 0;
-        update.run(acked, id, acked);
-      }
-    })();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.writeAcks();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
     this.dirtyAcks.clear();
   }
 }
