@@ -56,16 +56,22 @@ export function createNativeNotifier(opts: {
         opts.logger.warn('native notifications are not supported on this system');
         return;
       }
-      live.get(plan.tag)?.close();
+      const replaced = live.get(plan.tag);
       const n = new Notification({ title: plan.title, body: plan.body, silent: plan.silent });
       live.set(plan.tag, n);
+      // The replaced notification's 'close' arrives after the new one took its tag: only forget
+      // the entry if it is still this notification's, or the new one loses its click handler.
+      const forget = () => {
+        if (live.get(plan.tag) === n) live.delete(plan.tag);
+      };
+      replaced?.close();
       n.on('click', () => {
-        live.delete(plan.tag);
+        forget();
         opts.open(plan.route);
       });
-      n.on('close', () => live.delete(plan.tag));
+      n.on('close', forget);
       n.on('failed', (_e, error) => {
-        live.delete(plan.tag);
+        forget();
         opts.logger.warn('notification failed', { error });
       });
       n.show();
