@@ -10,85 +10,44 @@
  *                                                       see stageApp in native-abi.mjs)
  */
 /* global console */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import process from 'node:process';
 import {
   describeModules,
   electronTarget,
+  ensureAbi,
   inspectModules,
   modulesToRebuild,
-  readMarker,
   run,
-  withAddonBackup,
-  withLock,
-  writeMarker,
 } from './native-abi.mjs';
 
 const project = join(import.meta.dirname, '..');
-const rootArg = process.argv.indexOf('--root');
-const root =
-  rootArg > 0 && process.argv[rootArg + 1] ? resolve(process.argv[rootArg + 1]) : project;
 const target = electronTarget(project);
-const checkOnly = process.argv.includes('--check');
 
-if (!existsSync(join(root, 'package.json'))) {
-  console.error(`native modules: no app at ${root} (no package.json)`);
-  process.exit(1);
-}
-
-const plan = () => modulesToRebuild(inspectModules(root), target, readMarker(root));
-let pending = plan();
-if (pending.length === 0) {
-  console.log(
-    `native modules: built for Electron ${target.version} (ABI ${target.abi}) — ${describeModules(inspectModules(root))}`,
-  );
-  process.exit(0);
-}
-if (checkOnly) {
-  console.log(
-    `native modules: ${pending.join(', ')} must be rebuilt for Electron ABI ${target.abi} (${describeModules(inspectModules(root))})`,
-  );
-  process.exit(1);
-}
-
-// Inside the lock nothing calls process.exit: the lock must be released on every path.
-const code = withLock(root, () => {
-  pending = plan();
-  if (pending.length === 0) return 0;
-  console.log(
-    `native modules: rebuilding ${pending.join(', ')} for Electron ${target.version} (ABI ${target.abi})`,
-  );
-  let status = 0;
-  const ok = withAddonBackup(root, pending, () => {
-    status = run(
+const { code, root, rebuilt } = ensureAbi({
+  label: 'Electron',
+  target,
+  argv: process.argv,
+  defaultRoot: project,
+  rebuild: (root, pending) => {
+    const status = run(
       root,
       join(project, 'node_modules', '.bin', 'electron-rebuild'),
-      [
-        '--version',
-        target.version,
-        '--module-dir',
-        root,
-        '--only',
-        pending.join(','),
-        '--force',
-        // A nodedir from npm's config (e.g. nodedir=/usr for offline Node builds) would make
-        // node-gyp compile against Node's headers instead of Electron's.
-      ],
+      ['--version', target.version, '--module-dir', root, '--only', pending.join(','), '--force'],
+      // A nodedir from npm's config (e.g. nodedir=/usr for offline Node builds) would make
+      // node-gyp compile against Node's headers instead of Electron's.
       { npm_config_nodedir: undefined, NPM_CONFIG_NODEDIR: undefined },
     );
-    return status === 0 && modulesToRebuild(inspectModules(root), target, null).length === 0;
-  });
-  if (!ok) {
-    console.error(
-      `native modules: could not build ${pending.join(', ')} for Electron ${target.version} (exit ${status}); ` +
-        `left as they were (${describeModules(inspectModules(root))}). ` +
-        'electron-rebuild downloads Electron headers from electronjs.org: this needs network access.',
-    );
-    return 1;
-  }
-  writeMarker(root, target);
-  console.log(`native modules: ready for Electron — ${describeModules(inspectModules(root))}`);
-  return 0;
+    return {
+      status,
+      ok: status === 0 && modulesToRebuild(inspectModules(root), target, null).length === 0,
+    };
+  },
+  failure: (pending, status, root) =>
+    `native modules: could not build ${pending.join(', ')} for Electron ${target.version} (exit ${status}); ` +
+    `left as they were (${describeModules(inspectModules(root))}). ` +
+    'electron-rebuild downloads Electron headers from electronjs.org: this needs network access.',
 });
+if (code === 0 && rebuilt)
+  console.log(`native modules: ready for Electron — ${describeModules(inspectModules(root))}`);
 process.exit(code);

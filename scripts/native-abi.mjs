@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 
 export const nativeModules = [
@@ -226,4 +226,54 @@ function moduleVersion(dir) {
   } catch {
     return null;
   }
+}
+
+/**
+ * The whole of scripts/ensure-{node,electron}-abi.mjs but the rebuild command: `--root <dir>` picks
+ * the app folder, `--check` only reports (1 = a switch is needed); otherwise the modules built for
+ * another ABI are rebuilt under the lock with their addons backed up. `rebuild(root, pending)`
+ * returns `{ ok, status }`; `failure(pending, status)` says what went wrong. Returns the exit code
+ * (nothing exits inside the lock: it must be released on every path).
+ */
+export function ensureAbi({ label, target, argv, defaultRoot, rebuild, failure }) {
+  const rootArg = argv.indexOf('--root');
+  const root = rootArg > 0 && argv[rootArg + 1] ? resolve(argv[rootArg + 1]) : defaultRoot;
+  if (!existsSync(join(root, 'package.json'))) {
+    console.error(`native modules: no app at ${root} (no package.json)`);
+    return { code: 1, root, rebuilt: false };
+  }
+  const plan = () => modulesToRebuild(inspectModules(root), target, readMarker(root));
+  let pending = plan();
+  if (pending.length === 0) {
+    console.log(
+      `native modules: built for ${label} ${target.version} (ABI ${target.abi}) — ${describeModules(inspectModules(root))}`,
+    );
+    return { code: 0, root, rebuilt: false };
+  }
+  if (argv.includes('--check')) {
+    console.log(
+      `native modules: ${pending.join(', ')} must be rebuilt for ${label} ABI ${target.abi} (${describeModules(inspectModules(root))})`,
+    );
+    return { code: 1, root, rebuilt: false };
+  }
+  const code = withLock(root, () => {
+    pending = plan(); // another process may have switched while we waited for the lock
+    if (pending.length === 0) return 0;
+    console.log(
+      `native modules: rebuilding ${pending.join(', ')} for ${label} ${target.version} (ABI ${target.abi})`,
+    );
+    let status = 0;
+    const ok = withAddonBackup(root, pending, () => {
+      const r = rebuild(root, pending);
+      status = r.status;
+      return r.ok;
+    });
+    if (!ok) {
+      console.error(failure(pending, status, root));
+      return 1;
+    }
+    writeMarker(root, target);
+    return 0;
+  });
+  return { code, root, rebuilt: true };
 }
