@@ -70,6 +70,23 @@ describe('replies', () => {
     await expect(link.h.call('threads.retry', { messageId: m.id })).rejects.toMatchObject({ code: 'conflict' });
   });
 
+  it('a reply whose Send API answer was lost (timeout) is not sent again once Meta\'s echo shows it went', async () => {
+    const { psid } = link.sim.control.inboundMessage({ pageId });
+    await link.pump();
+    const threadId = `messenger:${pageId}:${psid}`;
+    // Meta takes longer than our 5 s timeout, then accepts the reply and echoes it.
+    link.sim.control.injectFault({ match: { path: `${pageId}/messages` }, error: { delayMs: 5_500 }, count: 1 });
+    const m = await link.h.call('threads.send', { threadId, text: 'Slow network today' });
+    await drain();
+    expect(link.h.db.prepare('SELECT attempts FROM outbox WHERE message_id = ?').get(Number(m.id))).toEqual({ attempts: 1 });
+    const mine = async () => (await link.h.call('threads.get', { threadId })).messages.filter((x) => x.text === 'Slow network today');
+    await link.settleUntil('the echo to mark the queued reply sent', async () => (await mine())[0]?.status === 'sent');
+    link.sim.control.advanceTime(15 * 60_000 + 1); // past any retry backoff
+    await drain();
+    expect(link.sim.control.sent().filter((s) => (s.body as { message: { text: string } }).message.text === 'Slow network today')).toHaveLength(1);
+    expect(await mine()).toEqual([expect.objectContaining({ id: m.id, status: 'sent', metaId: link.sim.control.sent().at(-1)!.id })]);
+  }, 20_000);
+
   it('transient errors retry by themselves without the owner', async () => {
     const { psid } = link.sim.control.inboundMessage({ pageId });
     await link.pump();

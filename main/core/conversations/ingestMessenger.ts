@@ -6,7 +6,8 @@ import { resolveContact } from './contacts';
 import { arr, isObj, num, obj, optionalArray, requireString, str, type Obj } from './json';
 import { applyStatus, applyWatermark, setReaction, type StoredAttachment } from './messagesStore';
 import { Changes } from './publish';
-import { recordMessage } from './record';
+import { adoptEcho } from './outbox';
+import { outboundSent, recordMessage } from './record';
 import { ensureThread } from './threadsStore';
 
 /**
@@ -80,6 +81,12 @@ function handleEvent(
 
   if (message) {
     const mid = requireString(message.mid, 'message.mid');
+    const adopted = echo ? adoptEcho(db, threadId, mid, str(message.text)) : null;
+    if (adopted !== null) {
+      outboundSent(db, changes, threadId, ts);
+      changes.message(threadId, adopted);
+      return;
+    }
     const attachments = parseAttachments(message.attachments);
     const quick = str(obj(message.quick_reply)?.payload);
     recordMessage(

@@ -84,7 +84,11 @@ export function markSent(db: Db, id: number, metaId: string): void {
     | undefined;
   if (twin) db.prepare('DELETE FROM messages WHERE id = ?').run(twin.id);
   const status = twin && statusRank[twin.status] > statusRank.sent ? twin.status : 'sent';
-  db.prepare(`UPDATE messages SET meta_id = ?, status = ?, error = NULL WHERE id = ?`).run(metaId, status, id);
+  // Never backwards: an adopted echo (outbox.adoptEcho) may already have moved the row past 'sent'.
+  db.prepare(
+    `UPDATE messages SET meta_id = ?, status = CASE WHEN ${rankSql} > ? THEN status ELSE ? END,
+        error = CASE WHEN ${rankSql} > ? THEN error ELSE NULL END WHERE id = ?`,
+  ).run(metaId, statusRank[status], status, statusRank[status], id);
   metaIdKnown(db, id, metaId);
 }
 

@@ -3,7 +3,7 @@ import { ApiError } from '../../../shared/index';
 import type { GraphClient } from '../graph/client';
 import type { Clock, Logger, TokenStore } from '../ports';
 import type { Db } from '../store/db';
-import { getMessage, markSent } from './messagesStore';
+import { getMessage, markSent, messageIdByMetaId } from './messagesStore';
 import { Changes } from './publish';
 import { outboundSent, recordMessage } from './record';
 import { describeSendError, isTransient, retryDelayMs, sendReply, type ReplyPayload } from './sender';
@@ -187,3 +187,25 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     drain: () => kick(),
   };
 }
+
+/**
+ * Meta echoed a reply of ours that we still hold as queued: the Send API accepted it but its answer
+ * was lost (a timeout, or the app closed mid-send). The echo carries Meta's id, so the queued row
+ * becomes that message and leaves the queue instead of being sent a second time. Matched on thread
+ * and exact text of the oldest reply still queued; returns its id, or null when none matches.
+ */
+export function adoptEcho(db: Db, threadId: string, metaId: string, text: string | null): number | null {
+  if (!text || messageIdByMetaId(db, metaId)) return null;
+  const row = db
+    .prepare(
+      `SELECT m.id FROM outbox o JOIN messages m ON m.id = o.message_id
+        WHERE m.thread_id = ? AND m.status = 'sending' AND m.meta_id IS NULL AND m.text = ?
+        ORDER BY m.id LIMIT 1`,
+    )
+    .get(threadId, text) as { id: number } | undefined;
+  if (!row) return null;
+  markSent(db, row.id, metaId);
+  db.prepare('DELETE FROM outbox WHERE message_id = ?').run(row.id);
+  return row.id;
+}
+
