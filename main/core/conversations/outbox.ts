@@ -42,9 +42,10 @@ interface OutboxRow {
 
 /**
  * The durable reply queue. A reply is committed before any network call, so nothing typed is lost
- * if the app closes mid-send; on start the worker resumes whatever is still queued. A crash after
- * Meta accepted a reply but before we committed `sent` can send it twice (Meta's send APIs have no
- * idempotency key); that window is one HTTP round trip.
+ * if the app closes mid-send; on start the worker resumes whatever is still queued. Meta's send APIs
+ * have no idempotency key: if Meta accepted a reply but its answer was lost (timeout, crash), the
+ * Messenger / Instagram echo adopts the queued row (adoptEcho) before a retry goes out whenever it
+ * arrives first. WhatsApp sends no echo, so there a lost answer can still mean a second send.
  */
 export function createOutbox(deps: OutboxDeps): Outbox {
   const { db, clock } = deps;
