@@ -36,7 +36,13 @@ export async function handleDeauthorize(req: IncomingMessage, res: ServerRespons
     revoked: true,
     raw: payload,
   };
-  await deps.eventLog.append([event], deps.now());
+  try {
+    await deps.eventLog.append([event], deps.now());
+  } catch (e) {
+    // As for webhooks: 503 so Meta retries, never a bare 500 that reads like our bug.
+    deps.log.error('commit failed', { error: (e as Error).message, events: 1 });
+    return refuse(res, deps, 503, 'commit_failed');
+  }
   deps.metrics.stored++;
   deps.log.info('deauthorize callback stored', { userId });
   sendJson(res, 200, { success: true });
