@@ -130,6 +130,38 @@ describe('Facebook connect', () => {
     expect((await stack.desktop.call('accounts.list')).accounts).toEqual([]);
     expect(await keychainAccountsOf(stack)).toEqual(['relay:install']);
   });
+  it('disconnecting one of two logins that manage the same Page keeps the Page working', async () => {
+    stack = await startStack();
+    const shared = stack.sim.control.createPage({ name: 'Shared Page', subscribed: false });
+    const partner = stack.sim.control.createUser({ name: 'Sam Partner' });
+    stack.sim.context.state.users.get(partner.id)!.pages.set(shared.id, ['MANAGE', 'ADVERTISE']);
+    const owner = await stack.desktop.call('auth.connectFacebook');
+    stack.sim.control.setBrowserUser(partner.id);
+    const second = await stack.desktop.call('auth.connectFacebook');
+    if (owner.outcome !== 'connected' || second.outcome !== 'connected')
+      throw new Error('login failed');
+    await stack.desktop.call('pages.setEnabled', { pageId: shared.id, enabled: true });
+
+    // The page was listed last by the partner's login; the owner's login still manages it.
+    const res = await stack.desktop.call('auth.disconnect', { accountId: second.account.id });
+    expect(res.removedPages).toBe(0);
+    expect(await keychainAccountsOf(stack)).toEqual(
+      [`page:${shared.id}`, 'relay:install', `user:${owner.account.id}`].sort(),
+    );
+    const page = (await stack.desktop.call('pages.list')).pages.find((p) => p.id === shared.id);
+    expect(page).toMatchObject({ enabled: true, accountId: owner.account.id });
+    const lead = stack.sim.control.createLead({ pageId: shared.id });
+    await waitFor(
+      () => leadRows(stack!.desktop.core).find((l) => l.id === lead.id && l.state === 'complete'),
+      'a live lead on the shared page after the partner disconnected',
+    );
+
+    // The last login that manages it goes: now the page token goes too.
+    expect(
+      (await stack.desktop.call('auth.disconnect', { accountId: owner.account.id })).removedPages,
+    ).toBe(1);
+    expect(await keychainAccountsOf(stack)).toEqual(['relay:install']);
+  });
 });
 
 describe('broken tokens', () => {

@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import {
   normaliseLead,
@@ -102,6 +103,25 @@ describe('lead field normalisation', () => {
     expect(normalisePhone('+1 (415) 555-2671')).toBe('+14155552671');
     expect(normalisePhone('0612345678', 'NL')).toBe('+31612345678');
     expect(normalisePhone('', 'NL')).toBeNull();
+  });
+
+  it('keeps a number already in E.164 exactly as a full parse would write it', () => {
+    // Meta's phone question mostly sends E.164; those skip libphonenumber (backfill cost), so the
+    // shortcut must agree with the parse for the countries our owners are in.
+    for (const n of [
+      '+15125550123',
+      '+34612345678',
+      '+4915112345678',
+      '+966512345678',
+      '+919812345678',
+      '+819012345678',
+      '+447911123456',
+      '+31612345678',
+    ]) {
+      const parsed = parsePhoneNumberFromString(n);
+      expect(normalisePhone(n, 'NL')).toBe(parsed?.isPossible() ? parsed.number : n);
+    }
+    expect(normalisePhone(' +31 6 12345678 ')).toBe('+31612345678');
   });
 
   it('reads Meta times with "+0000" offsets and Unix seconds', () => {

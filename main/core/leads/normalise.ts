@@ -111,9 +111,14 @@ export function normaliseLead(
  */
 export function normalisePhone(value: string | null, defaultCountry?: CountryCode): string | null {
   if (!value) return null;
+  // Already E.164 (Meta's phone question usually sends this): parsing would only hand the same
+  // digits back, and it is the costliest step of normalising a lead in a large backfill.
+  if (e164.test(value)) return value;
   const parsed = parsePhoneNumberFromString(value, defaultCountry);
   return parsed?.isPossible() ? parsed.number : value.trim();
 }
+
+const e164 = /^\+[1-9]\d{7,14}$/;
 
 function countryOf(locale?: string | null): CountryCode | undefined {
   const m = /^[a-z]{2}[_-]([A-Z]{2})$/.exec(locale ?? '');

@@ -225,7 +225,7 @@ export class RelayStream {
       case 'event': {
         const after = processEventFrame(this.deps.db, this.deps.registry, frame, this.deps.log);
         send({ type: 'ack', seq: frame.seq });
-        this.setStatus({ lastEventAt: now, backlog: Math.max(0, this.status.backlog - 1) });
+        // Waking the fetch worker comes first: it is what the owner waits for.
         for (const fn of after) {
           try {
             fn();
@@ -233,6 +233,13 @@ export class RelayStream {
             this.deps.log.error('after-commit step failed', { error: describe(e) });
           }
         }
+        // Per-event bookkeeping is read on demand (status()), not announced: onStatus recomputes
+        // the overall state from SQLite, which an event never changes, and did so for every frame.
+        this.status = {
+          ...this.status,
+          lastEventAt: now,
+          backlog: Math.max(0, this.status.backlog - 1),
+        };
         return;
       }
       case 'gap':

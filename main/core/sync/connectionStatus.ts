@@ -2,6 +2,7 @@ import type { ConnectionStatus } from '../../../shared/index';
 import type { RelayStream } from '../relayClient/stream';
 import type { Db } from '../store/db';
 import { countLeadsByState } from '../store/leadWrites';
+import { stmt } from '../store/statements';
 import type { SyncEngine } from './syncEngine';
 
 /**
@@ -16,15 +17,14 @@ export function connectionStatus(deps: {
   relayUrl: string | null;
 }): ConnectionStatus {
   const s = deps.stream.current;
-  const counts = deps.db
-    .prepare(
-      `SELECT (SELECT count(*) FROM accounts) AS accounts,
+  const counts = stmt(
+    deps.db,
+    `SELECT (SELECT count(*) FROM accounts) AS accounts,
               (SELECT count(*) FROM accounts WHERE status = 'needs_reconnect') +
               (SELECT count(*) FROM pages WHERE enabled = 1 AND status = 'needs_reconnect'
                  AND account_id NOT IN (SELECT id FROM accounts WHERE status = 'needs_reconnect')) AS reconnect,
               (SELECT count(*) FROM pages WHERE enabled = 1 AND status = 'error') AS errors`,
-    )
-    .get() as { accounts: number; reconnect: number; errors: number };
+  ).get() as { accounts: number; reconnect: number; errors: number };
   let state: ConnectionStatus['state'] =
     s.state === 'connected' ? 'connected' : s.state === 'connecting' ? 'connecting' : 'offline';
   let message: string | null = null;

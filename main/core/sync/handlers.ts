@@ -9,6 +9,7 @@ import { setUpAccount } from '../auth/accountSetup';
 import type { FacebookLogin } from '../auth/facebookLogin';
 import { emitAccountsAndPages, type ReconnectDeps } from '../auth/needsReconnect';
 import { bindPage, type PageAccessDeps } from '../auth/pageAccess';
+import { handPageToOtherLogin } from '../auth/pageHandover';
 import { keychainAccounts } from '../keychain/accounts';
 import type { LeadFetchWorker } from '../leads/fetchWorker';
 import { RelayError, type RelayApi } from '../relayClient/relayApi';
@@ -136,7 +137,10 @@ export function createLeadSyncHandlers(d: HandlerDeps): LeadSyncHandlers {
           message: 'No connected Facebook account with this id.',
         });
       const pages = pagesOfAccount(ctx.db, accountId);
+      let removed = 0;
       for (const p of pages) {
+        if (await handPageToOtherLogin(d.pageAccess, p, accountId)) continue;
+        removed++;
         if (p.enabled)
           await d
             .disablePage(p.id)
@@ -148,7 +152,7 @@ export function createLeadSyncHandlers(d: HandlerDeps): LeadSyncHandlers {
       await ctx.tokens.delete(keychainAccounts.user(accountId));
       deleteAccount(ctx.db, accountId);
       emitAccountsAndPages(d.reconnectDeps);
-      return { removedPages: pages.length };
+      return { removedPages: removed };
     },
     'accounts.list': () => ({ accounts: accounts() }),
     'whatsapp.connect': async (input) => {
