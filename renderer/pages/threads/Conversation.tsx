@@ -73,6 +73,8 @@ export function Conversation({ threadId }: { threadId: string }) {
     if (t !== threadId) return;
     setMessages((list) => upsert(list, message));
     if (message.direction === 'in' && document.visibilityState === 'visible') markRead();
+    // A refused reply can close the window (WhatsApp 131047): the composer must offer templates.
+    if (message.direction === 'out' && message.status === 'failed') refreshHeader();
   });
   useEvent('thread.updated', ({ threadId: t, thread }) => {
     if (t !== threadId) return;
