@@ -127,7 +127,11 @@ export async function createRelay(opts: RelayOptions): Promise<Relay> {
       })();
       return storeOk ? sendJson(res, 200, { ok: true }) : sendText(res, 503, 'store unavailable');
     }
-    if (path === '/metrics') return sendText(res, 200, collectMetrics(db, metrics, installs, stream, eventLog, now()), 'text/plain; version=0.0.4');
+    if (path === '/metrics') {
+      // Public and not free (COUNT(*) over the log on the event loop): limited like registration.
+      if (limited(publicLimiter, req, res)) return;
+      return sendText(res, 200, collectMetrics(db, metrics, installs, stream, eventLog, now()), 'text/plain; version=0.0.4');
+    }
     if (closing) return sendError(res, 503, 'shutting_down', 'The relay is restarting; retry.');
     if (path === '/webhooks/meta/deauthorize' && method === 'POST') {
       if (limited(webhookLimiter, req, res)) return;
