@@ -194,15 +194,28 @@ async function main(): Promise<void> {
     process.stderr.write(`no benchmark matches ${only.join(', ') || 'test/bench/*.bench.ts'}\n`);
     process.exit(1);
   }
+  const lastQuickMs = new Map(
+    previousOutcomes(reportFile)
+      .filter((o) => o.quick && o.status === 'ok')
+      .map((o) => [o.bench, o.durationMs]),
+  );
   const suiteStarted = Date.now();
   const load1 = loadavg()[0] ?? 0;
   const deadline = Date.now() + quickBudgetMs;
   const outcomes: BenchOutcome[] = [];
   for (const [i, bench] of benches.entries()) {
-    // Quick mode: each benchmark gets an even share of what is left, so fast ones leave more
-    // time to the later ones and the total stays under the budget.
+    // Quick mode: each benchmark gets at least an even share of what is left; if the ones after
+    // it took less than their share last time, it may also use the difference. The total stays
+    // under the budget either way.
+    const left = deadline - Date.now();
+    const rest = benches.slice(i + 1);
+    const evenShare = Math.floor(left / (benches.length - i));
+    const reservedForRest = rest.reduce(
+      (sum, b) => sum + Math.min(evenShare, 1.3 * (lastQuickMs.get(b.name) ?? evenShare)),
+      0,
+    );
     const budgetMs = quick
-      ? Math.max(2_000, Math.floor((deadline - Date.now()) / (benches.length - i)))
+      ? Math.max(2_000, evenShare, Math.floor(left - reservedForRest))
       : fullPerBenchMs;
     process.stderr.write(
       `bench ${bench.name}: running${quick ? ` (quick, budget ${Math.round(budgetMs / 1000)} s)` : ''}\n`,
