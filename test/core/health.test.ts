@@ -71,3 +71,23 @@ it('connection.status reports offline when the relay is unreachable and connecte
   );
   expect(seen).toContain('connected');
 });
+
+it('a WhatsApp number whose token Meta revoked is marked needs-reconnect and the owner is told', async () => {
+  stack = await startStack({ tuning: { tokenCheckEveryMs: 0 } });
+  const wa = stack.sim.control.createWhatsApp({ displayNumbers: ['+1 555 0100 300'] });
+  const phoneNumberId = wa.phoneNumberIds[0]!;
+  await stack.desktop.call('whatsapp.connect', {
+    wabaId: wa.wabaId,
+    phoneNumberId,
+    token: wa.systemUserToken,
+  });
+  await stack.desktop.call('sync.now', {});
+  expect((await stack.desktop.call('whatsapp.list')).numbers[0]?.status).toBe('ok');
+
+  stack.sim.control.revokeToken({ token: wa.systemUserToken });
+  await stack.desktop.call('sync.now', {});
+  const [number] = (await stack.desktop.call('whatsapp.list')).numbers;
+  expect(number).toMatchObject({ status: 'needs_reconnect', error: { code: 'token_invalid' } });
+  expect(number!.error!.fix).toMatch(/paste a new system-user token/);
+  expect(stack.desktop.notifications.map((n) => n.title)).toContain('Reconnect WhatsApp');
+});

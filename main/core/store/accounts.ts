@@ -157,3 +157,22 @@ export function deleteWhatsappNumber(db: Db, phoneNumberId: string): boolean {
       .changes === 1
   );
 }
+
+/** Meta says the number's system-user token no longer works: keep the number, show why. */
+export function setWhatsappProblem(db: Db, phoneNumberId: string, problem: Problem): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE whatsapp_numbers SET status = 'needs_reconnect', error_code = ?, error_message = ?,
+           error_fix = ? WHERE phone_number_id = ? AND status = 'ok'`,
+      )
+      .run(problem.code, problem.message, problem.fix ?? null, phoneNumberId).changes === 1
+  );
+}
+
+export function whatsappNumbersOk(db: Db): string[] {
+  return db
+    .prepare(`SELECT phone_number_id FROM whatsapp_numbers WHERE status = 'ok'`)
+    .pluck()
+    .all() as string[];
+}

@@ -5,7 +5,7 @@ import { enabledPages } from '../store/pages';
 import type { SyncContext } from './context';
 import { recheckSubscriptions } from './subscriptions';
 import { syncPage, type PageSyncResult } from './syncPage';
-import { checkTokenHealth } from './tokenHealth';
+import { checkTokenHealth, checkWhatsappTokenHealth } from './tokenHealth';
 
 export interface SyncEngineDeps {
   ctx: SyncContext;
@@ -96,6 +96,9 @@ export class SyncEngine {
         },
       ),
     ).catch((e: unknown) => ctx.log.warn('token health failed', { error: String(e) }));
+    await checkWhatsappTokenHealth(ctx, this.deps.relay).catch((e: unknown) =>
+      ctx.log.warn('WhatsApp token health failed', { error: String(e) }),
+    );
     await recheckSubscriptions(ctx).catch((e: unknown) =>
       ctx.log.warn('subscription check failed', { error: String(e) }),
     );

@@ -1,6 +1,14 @@
 import { keychainAccounts } from '../keychain/accounts';
 import type { RelayApi } from '../relayClient/relayApi';
-import { allAccounts, expiryWarning, getAccount, setTokenHealth } from '../store/accounts';
+import {
+  allAccounts,
+  expiryWarning,
+  getAccount,
+  listWhatsappNumbers,
+  setTokenHealth,
+  setWhatsappProblem,
+  whatsappNumbersOk,
+} from '../store/accounts';
 import { kvGet, kvSet } from '../store/kv';
 import type { SyncContext } from './context';
 
@@ -65,4 +73,49 @@ function warnOncePerDay(ctx: SyncContext, accountId: string, now: number): void 
   };
   ctx.notifier.notify(n);
   ctx.events.emit('notification.requested', n);
+}
+
+/**
+ * A WhatsApp number runs on its own system-user token, which no Facebook login check covers: a
+ * revoked one would otherwise fail every send silently. Same period as the logins; an invalid
+ * token marks the number needs-reconnect (paste a new token in Settings) and tells the owner once.
+ */
+export async function checkWhatsappTokenHealth(
+  ctx: SyncContext,
+  relay: RelayApi,
+  force = false,
+): Promise<void> {
+  const now = ctx.clock.now();
+  for (const id of whatsappNumbersOk(ctx.db)) {
+    const key = `whatsappTokenCheckedAt.${id}`;
+    if (!force && now - Number(kvGet(ctx.db, key) ?? 0) < ctx.tuning.tokenCheckEveryMs) continue;
+    const token = await ctx.tokens.get(keychainAccounts.whatsapp(id));
+    if (!token) continue;
+    try {
+      const info = await relay.debugToken(token);
+      kvSet(ctx.db, key, String(now));
+      if (info.isValid) continue;
+      const marked = setWhatsappProblem(ctx.db, id, {
+        code: 'token_invalid',
+        message: 'Meta says the access token of this WhatsApp number is no longer valid.',
+        fix: 'Open Settings → WhatsApp and paste a new system-user token for this number.',
+      });
+      if (!marked) continue;
+      ctx.events.emit('whatsapp.changed', { numbers: listWhatsappNumbers(ctx.db) });
+      if (!ctx.settings().notifications.enabled) continue;
+      const n = {
+        tag: `reconnect/whatsapp/${id}`,
+        title: 'Reconnect WhatsApp',
+        body: 'Messages to this WhatsApp number stopped. Paste a new token in Settings → WhatsApp.',
+        route: 'settings/whatsapp',
+      };
+      ctx.notifier.notify(n);
+      ctx.events.emit('notification.requested', n);
+    } catch (e) {
+      ctx.log.warn('WhatsApp token health check failed', {
+        phoneNumberId: id,
+        error: e instanceof Error ? e.message : String(e),
+      });
+    }
+  }
 }
