@@ -154,6 +154,13 @@ describe('WhatsApp ingest', () => {
     expect((await h.call('threads.forLead', { leadId: 'lead-new' })).threads.map((t) => t.id)).toEqual([threadId]);
   });
 
+  it('a message naming no sender (no wa_id, no user id) is skipped with a warning, and the rest of the entry is stored', () => {
+    const anonymous = { id: 'wamid.anon', timestamp: String(T0 / 1000), type: 'text', text: { body: 'secret words' } };
+    h.feed('whatsapp', waEntry(waValue({ messages: [anonymous, waMessage(WA, 'wamid.ok', T0, 'text', { text: { body: 'hello' } })] })));
+    expect(h.db.prepare('SELECT meta_id FROM messages').pluck().all()).toEqual(['wamid.ok']);
+    expect(h.warnings).toContain('WhatsApp message without a sender id skipped');
+  });
+
   it('rejects an entry without a phone number id and stores nothing of it', () => {
     h.feed('whatsapp', { id: '2000000000000001', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', messages: [waMessage(WA, 'wamid.q', T0, 'text', { text: { body: 'x' } })] } }] });
     expect(h.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });

@@ -31,7 +31,10 @@ export function createWhatsAppHandler(opts: { clock: Clock; publish: (c: Changes
       const profiles = arr(value.contacts).map(obj).filter((c): c is Obj => c !== null);
       for (const m of arr(value.messages)) {
         const msg = obj(m);
-        if (msg) handleMessage(ctx.db, changes, number, msg, profiles, now);
+        if (msg && !handleMessage(ctx.db, changes, number, msg, profiles, now)) {
+          // Keys only: the message's text and the person's name stay out of the log.
+          ctx.log.warn('WhatsApp message without a sender id skipped', { keys: Object.keys(msg).join(',') });
+        }
       }
       for (const s of arr(value.statuses)) {
         const st = obj(s);
@@ -48,7 +51,8 @@ interface NumberRef {
   label: string | null;
 }
 
-function handleMessage(db: Db, changes: Changes, n: NumberRef, msg: Obj, profiles: Obj[], now: number): void {
+/** Stores one message; false when it names no sender (neither BSUID nor wa_id) and was skipped. */
+function handleMessage(db: Db, changes: Changes, n: NumberRef, msg: Obj, profiles: Obj[], now: number): boolean {
   const wamid = requireString(msg.id, 'message.id');
   const waIdRaw = str(msg.from);
   const profile =
@@ -56,7 +60,7 @@ function handleMessage(db: Db, changes: Changes, n: NumberRef, msg: Obj, profile
     (profiles.length === 1 ? profiles[0] : undefined);
   const userId = str(msg.from_user_id) ?? str(profile?.user_id);
   const waId = waIdRaw && /^\d+$/.test(waIdRaw) ? waIdRaw : str(profile?.wa_id);
-  if (!userId && !waId) return;
+  if (!userId && !waId) return false;
   const phone = normalisePhone(waId);
   const keys: ContactKey[] = [];
   if (userId) keys.push({ kind: 'wa_user', value: userId });
@@ -104,11 +108,11 @@ function handleMessage(db: Db, changes: Changes, n: NumberRef, msg: Obj, profile
   if (type === 'reaction') {
     const r = obj(msg.reaction);
     const target = str(r?.message_id);
-    if (!target) return;
+    if (!target) return true;
     setReaction(db, target, 'contact', str(r?.emoji) || null, ts);
     const hit = messageIdByMetaId(db, target);
     if (hit) changes.message(hit.threadId, hit.id);
-    return;
+    return true;
   }
   const body = bodyOf(type, msg);
   recordMessage(
@@ -130,6 +134,7 @@ function handleMessage(db: Db, changes: Changes, n: NumberRef, msg: Obj, profile
     { live: true, opensWindow: body.kind !== 'system' },
     now,
   );
+  return true;
 }
 
 interface Body {
