@@ -34,7 +34,7 @@ interface Env {
   logs: string[];
 }
 
-async function setup(): Promise<Env> {
+async function setup(opts: { maxCallsPerRound?: number } = {}): Promise<Env> {
   const clock = manualClock(Date.parse('2026-11-02T10:00:00Z'));
   const sim = await createSimulator({ appSecret: 'capi-test-secret', clock: () => clock.now() });
   const store = tempDb();
@@ -56,6 +56,7 @@ async function setup(): Promise<Env> {
     clock,
     logger: { info: () => {}, warn: record('warn'), error: record('error') },
     random: () => 0.5,
+    maxCallsPerRound: opts.maxCallsPerRound,
   });
   const mutations = createMutations(store.db, () => clock.now());
   return {
@@ -187,6 +188,32 @@ describe('conversion feedback to Meta (simulator)', () => {
     expect(bad).toMatchObject({ status: 'failed' });
     expect(bad!.lastError).toMatch(/lead_id 999 is not a valid lead ID/);
     expect(env.conversions.handlers['conversions.getSettings']().health).toMatchObject({ sent: 2, failed: 1, pending: 0 });
+  });
+
+  it('a batch Meta rejects event by event is bisected within a per-round call budget, never in one burst', async () => {
+    await teardown(env);
+    env = await setup({ maxCallsPerRound: 4 });
+    // Six leads Meta has never heard of: every event is invalid, the worst case for bisecting.
+    const ids = ['991', '992', '993', '994', '995', '996'];
+    for (const id of ids) insertLead(env.store.db, { id, pageId: env.pageId, createdTime: env.clock.now() - 10 * min });
+    env.setStatus(ids, 'qualified');
+    const calls = () => env.sim.control.calls({ path: `${env.datasetId}/events` }).length;
+    const perRound: number[] = [];
+    for (let round = 0; round < 10 && env.conversions.handlers['conversions.getSettings']().health.pending > 0; round++) {
+      const before = calls();
+      await env.conversions.runOnce();
+      perRound.push(calls() - before);
+      env.clock.advance(16 * min); // past the longest backoff
+    }
+    expect(perRound.every((n) => n <= 4), `calls per round: ${perRound.join(', ')}`).toBe(true);
+    expect(perRound.length).toBeGreaterThan(1);
+    for (const id of ids) {
+      expect(env.conversions.handlers['conversions.forLead']({ leadId: id }).events[0]).toMatchObject({
+        status: 'failed',
+        lastError: expect.stringMatching(new RegExp(`lead_id ${id} is not a valid lead ID`)),
+      });
+    }
+    expect(env.received()).toHaveLength(0);
   });
 
   it('a revoked token pauses sending (reauth shown) until the owner reconnects', async () => {

@@ -24,6 +24,8 @@ export interface ConversionsDeps {
   /** How often the sender looks for due events when nothing wakes it; default 30 s. */
   intervalMs?: number;
   random?: () => number;
+  /** Calls to Meta per round at most (bisecting a rejected batch); default 64. */
+  maxCallsPerRound?: number;
 }
 
 /**

@@ -38,6 +38,12 @@ export interface CapiSenderDeps {
   clock: Clock;
   logger: Logger;
   random?: () => number;
+  /**
+   * Calls to Meta per round at most. Bisecting a rejected batch costs about 2·b·log2(n/b) calls for
+   * b bad events among n, and 2n-1 when every event is bad (say, a thousand leads Meta does not know):
+   * past the budget the rest waits for the next round instead of hammering Meta. Default 64.
+   */
+  maxCallsPerRound?: number;
   /** Usage headers of the last response (X-App-Usage / X-Business-Use-Case-Usage). */
   usage?: () => Usage | null;
 }
@@ -58,6 +64,8 @@ export function createCapiSender(deps: CapiSenderDeps) {
   const refused = new Set<string>();
   /** Set when usage headers near a limit: no sending before this time. */
   let quietUntil = 0;
+  /** Calls this round may still make (maxCallsPerRound). */
+  let callsLeft = 0;
 
   async function sendDue(): Promise<SendOutcome> {
     const out: SendOutcome = { sent: 0, failed: 0, retrying: 0, reauth: null, leadIds: new Set() };
@@ -65,6 +73,7 @@ export function createCapiSender(deps: CapiSenderDeps) {
     if (!settings.datasetId) return out;
     const now = clock.now();
     if (now < quietUntil) return out;
+    callsLeft = deps.maxCallsPerRound ?? 64;
     const rows = dueEvents(db, now, maxBatch * 5);
     const fresh = rows.filter((r) => r.event_time >= now - maxEventAgeMs);
     const stale = rows.filter((r) => r.event_time < now - maxEventAgeMs);
@@ -110,6 +119,13 @@ export function createCapiSender(deps: CapiSenderDeps) {
   ): Promise<'next' | 'stop' | 'skip_group'> {
     const ids = rows.map((r) => r.id);
     rows.forEach((r) => out.leadIds.add(r.lead_id));
+    if (callsLeft <= 0) {
+      const attempts = Math.max(...rows.map((r) => r.attempts));
+      markRetry(db, ids, clock.now() + retryDelayMs(attempts, random), 'Waiting: Meta rejected events sent with these; checked again shortly.');
+      out.retrying += ids.length;
+      return 'stop';
+    }
+    callsLeft -= 1;
     try {
       const body: Record<string, unknown> = { data: rows.map((r) => buildCapiEvent(r, settings)) };
       if (testEventCode) body.test_event_code = testEventCode;
