@@ -9,7 +9,6 @@ export interface Span {
   end: number;
 }
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -49,21 +48,28 @@ function arraySpans(buf: Buffer, open: number): { spans: Span[]; end: number } {
   return { spans, end: i + 1 };
 }
 
+const isWs = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
 function skipWs(buf: Buffer, i: number): number {
-  while (i < buf.length && WS.has(buf[i]!)) i++;
+  while (i < buf.length && isWs(buf[i])) i++;
   return i;
 }
 
-/** `i` at the opening quote; returns the index just past the closing quote. */
+/**
+ * `i` at the opening quote; returns the index just past the closing quote. Strings are most of a
+ * delivery's bytes, so this jumps from quote to quote (native memchr) instead of walking bytes: a
+ * quote ends the string unless an odd run of backslashes precedes it.
+ */
 function skipString(buf: Buffer, i: number): number {
-  i++;
-  while (i < buf.length) {
-    const c = buf[i]!;
-    if (c === BACKSLASH) i += 2;
-    else if (c === QUOTE) return i + 1;
-    else i++;
+  let from = i + 1;
+  for (;;) {
+    const q = buf.indexOf(QUOTE, from);
+    if (q === -1) return buf.length;
+    let k = q - 1;
+    while (buf[k] === BACKSLASH) k--; // stops at the opening quote at the latest
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    from = q + 1;
   }
-  return i;
 }
 
 /** Skips one JSON value of any kind; returns the index just past it. */
@@ -90,7 +96,7 @@ function skipValue(buf: Buffer, i: number): number {
   // number, true, false, null
   while (i < buf.length) {
     const d = buf[i]!;
-    if (d === 0x2c || d === 0x7d || d === 0x5d || WS.has(d)) break;
+    if (d === 0x2c || d === 0x7d || d === 0x5d || isWs(d)) break;
     i++;
   }
   return i;
