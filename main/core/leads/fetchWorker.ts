@@ -1,13 +1,8 @@
-import type { Problem, Settings } from '../../../shared/index';
-import type { EventBus } from '../events';
+import type { Problem } from '../../../shared/index';
 import { backoffDelay, type BackoffOptions } from '../graph/backoff';
-import type { GraphClient } from '../graph/client';
 import { GraphError } from '../graph/errors';
 import { isLeadAccessError, problemFromGraphError } from '../graph/problems';
-import type { RateGate } from '../graph/rateGate';
 import { keychainAccounts } from '../keychain/accounts';
-import type { Clock, Logger, Notifier, TokenStore } from '../ports';
-import type { Db } from '../store/db';
 import {
   dueLeads,
   failLead,
@@ -18,25 +13,21 @@ import {
 } from '../store/leadWrites';
 import { getLeadRow } from '../store/leads';
 import { getForm, getPage, questionsOf } from '../store/pages';
+import type { SyncContext } from '../sync/context';
 import { ensureForm } from './forms';
 import { leadFields, normaliseLead, type GraphLead } from './normalise';
 import { notifyNewLead } from './notifyLead';
 
-export interface LeadFetchWorkerDeps {
-  db: Db;
-  graph: GraphClient;
-  tokens: TokenStore;
-  gate: RateGate;
-  events: EventBus;
-  notifier: Notifier;
-  settings: () => Settings;
-  clock: Clock;
-  log: Logger;
+/** The sync context's shared parts (one Graph client, token cache, rate gate) plus its own. */
+export type LeadFetchWorkerDeps = Pick<
+  SyncContext,
+  'db' | 'graph' | 'tokens' | 'gate' | 'events' | 'notifier' | 'settings' | 'clock' | 'log'
+> & {
   backoff: BackoffOptions;
   /** A token broke while fetching a page's lead: mark the page (and account) needs-reconnect. */
   onReauth: (pageId: string, problem: Problem) => void;
   concurrency?: number;
-}
+};
 
 /**
  * Completes pending leads: GET /{lead-id} with the page token, normalise, upsert, tell the UI and
@@ -167,15 +158,8 @@ export class LeadFetchWorker {
         leadId: lead.id,
         error: e instanceof Error ? e.message : String(e),
       });
-      const attempts = lead.fetch_attempts + 1;
-      if (attempts >= 8) return this.fail(lead.id, problem.message);
-      return scheduleRetry(
-        this.deps.db,
-        lead.id,
-        attempts,
-        now + backoffDelay(attempts, this.deps.backoff),
-        problem.message,
-      );
+      if (lead.fetch_attempts + 1 >= 8) return this.fail(lead.id, problem.message);
+      return this.retryLater(lead, problem.message);
     }
     this.deps.log.warn('lead fetch failed', {
       leadId: lead.id,
@@ -188,18 +172,16 @@ export class LeadFetchWorker {
       const wait = this.deps.gate.throttle(e.retryAfterMs);
       return scheduleRetry(this.deps.db, lead.id, lead.fetch_attempts, now + wait, problem.message);
     }
-    if (e.action === 'retry') {
-      const attempts = lead.fetch_attempts + 1;
-      return scheduleRetry(
-        this.deps.db,
-        lead.id,
-        attempts,
-        now + backoffDelay(attempts, this.deps.backoff),
-        problem.message,
-      );
-    }
+    if (e.action === 'retry') return this.retryLater(lead, problem.message);
     if (e.action === 'reauth' && !isLeadAccessError(e)) this.deps.onReauth(lead.page_id, problem);
     this.fail(lead.id, problem.fix ? `${problem.message} ${problem.fix}` : problem.message);
+  }
+
+  /** Transient failure: try again after a jittered backoff that grows with each attempt. */
+  private retryLater(lead: DueLead, reason: string): void {
+    const attempts = lead.fetch_attempts + 1;
+    const at = this.deps.clock.now() + backoffDelay(attempts, this.deps.backoff);
+    scheduleRetry(this.deps.db, lead.id, attempts, at, reason);
   }
 
   private fail(id: string, reason: string): void {

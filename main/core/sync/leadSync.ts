@@ -121,15 +121,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
     },
   });
   const worker = new LeadFetchWorker({
-    db,
-    graph,
-    tokens,
-    gate,
-    events,
-    notifier: deps.notifier,
-    settings,
-    clock,
-    log,
+    ...ctx,
     backoff: tuning.fetchBackoff,
     concurrency: 8,
     onReauth: (pageId, problem) => onReauth({ pageId }, problem),
