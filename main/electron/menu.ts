@@ -21,36 +21,28 @@ export function buildAppMenu(settings: ShellSettings, actions: MenuActions): Men
     accelerator: 'CmdOrCtrl+,',
     click: actions.openSettings,
   };
+  const option = (
+    label: string,
+    field: 'closeToTray' | 'startAtLogin' | 'startMinimised' | 'autoUpdate',
+    enabled = true,
+  ): MenuItemConstructorOptions => ({
+    label,
+    type: 'checkbox',
+    checked: settings[field],
+    enabled,
+    click: (item) => actions.setOption({ [field]: item.checked }),
+  });
   const desktopOptions: MenuItemConstructorOptions = {
     label: 'Desktop options',
     submenu: [
-      {
-        label: isMac
-          ? 'Keep running in the menu bar when closed'
-          : 'Keep running in the tray when closed',
-        type: 'checkbox',
-        checked: settings.closeToTray,
-        click: (item) => actions.setOption({ closeToTray: item.checked }),
-      },
-      {
-        label: 'Start at login',
-        type: 'checkbox',
-        checked: settings.startAtLogin,
-        click: (item) => actions.setOption({ startAtLogin: item.checked }),
-      },
-      {
-        label: 'Start minimised',
-        type: 'checkbox',
-        checked: settings.startMinimised,
-        enabled: settings.startAtLogin,
-        click: (item) => actions.setOption({ startMinimised: item.checked }),
-      },
-      {
-        label: 'Install updates automatically',
-        type: 'checkbox',
-        checked: settings.autoUpdate,
-        click: (item) => actions.setOption({ autoUpdate: item.checked }),
-      },
+      option(
+        isMac ? 'Keep running in the menu bar when closed' : 'Keep running in the tray when closed',
+        'closeToTray',
+      ),
+      option('Start at login', 'startAtLogin'),
+      // Only meaningful when the app starts at login.
+      option('Start minimised', 'startMinimised', settings.startAtLogin),
+      option('Install updates automatically', 'autoUpdate'),
     ],
   };
 
