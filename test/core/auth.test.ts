@@ -7,6 +7,7 @@ import keytar from 'keytar';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   connectAndEnable,
+  connectAndSync,
   leadRows,
   startStack,
   waitFor,
@@ -217,11 +218,7 @@ describe('broken tokens', () => {
   it('a permissions revocation webhook marks the login needs-reconnect right away', async () => {
     stack = await startStack();
     const page = stack.sim.control.createPage({ subscribed: false });
-    await connectAndEnable(stack);
-    await waitFor(
-      async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt,
-      'first sync',
-    );
+    await connectAndSync(stack);
     stack.sim.control.revokePermission(stack.sim.control.ownerId(), 'leads_retrieval');
     const acc = await waitFor(
       async () =>

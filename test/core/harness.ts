@@ -209,9 +209,16 @@ export async function connectAndEnable(stack: Stack, pageIds?: string[]): Promis
   }
 }
 
-export function leadRows(
-  core: Core,
-): {
+/** connectAndEnable, then wait until the first page's first backfill has finished. */
+export async function connectAndSync(stack: Stack): Promise<void> {
+  await connectAndEnable(stack);
+  await waitFor(
+    async () => (await stack.desktop.call('pages.list')).pages[0]?.lastSyncAt,
+    'first sync',
+  );
+}
+
+export function leadRows(core: Core): {
   id: string;
   state: string;
   full_name: string | null;

@@ -3,7 +3,7 @@
  * token expiry (debug_token through the relay) turns into a warning days ahead.
  */
 import { afterEach, expect, it } from 'vitest';
-import { connectAndEnable, startStack, waitFor, type Stack } from './harness';
+import { connectAndEnable, connectAndSync, startStack, waitFor, type Stack } from './harness';
 
 let stack: Stack | null = null;
 afterEach(async () => {
@@ -14,11 +14,7 @@ afterEach(async () => {
 it('re-subscribes a page whose webhook subscription Meta dropped, on the next reconciliation', async () => {
   stack = await startStack();
   const page = stack.sim.control.createPage({ subscribed: false });
-  await connectAndEnable(stack);
-  await waitFor(
-    async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt,
-    'first sync',
-  );
+  await connectAndSync(stack);
   const simPage = stack.sim.context.state.pages.get(page.id)!;
   // After hours of failed deliveries Meta removes the app from the page (meta-platform.md §2.4).
   simPage.subscribed.delete(stack.sim.appId);

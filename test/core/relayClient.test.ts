@@ -9,7 +9,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kvGet, kvKeys } from '../../main/core/store/kv';
-import { appSecret, connectAndEnable, leadRows, startStack, waitFor, type Stack } from './harness';
+import {
+  appSecret,
+  connectAndEnable,
+  connectAndSync,
+  leadRows,
+  startStack,
+  waitFor,
+  type Stack,
+} from './harness';
 
 let stack: Stack | null = null;
 afterEach(async () => {
@@ -114,11 +122,7 @@ describe('relay stream client', () => {
     stack = await startStack({ relay: { retentionMs: 300, ackGraceMs: 100 } });
     const page = stack.sim.control.createPage({ subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
-    await connectAndEnable(stack);
-    await waitFor(
-      async () => (await stack!.desktop.call('pages.list')).pages[0]?.lastSyncAt,
-      'first sync',
-    );
+    await connectAndSync(stack);
     // One live lead first, so the desktop holds a relay cursor to resume from.
     const seen = stack.sim.control.createLead({ formId: form.id });
     await waitFor(
