@@ -14,9 +14,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        refused = true;
         chunks.length = 0;
         req.removeAllListeners('data');
         req.resume();
@@ -25,7 +27,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    // After a refusal, concat would still allocate `size` (over-limit) zeroed bytes for nothing.
+    req.on('end', () => {
+      if (!refused) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
     req.on('error', reject);
   });
 }
