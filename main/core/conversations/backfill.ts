@@ -1,23 +1,15 @@
-import type { GraphClient } from '../graph/client';
-import type { Clock, Logger, TokenStore } from '../ports';
-import type { Db } from '../store/db';
 import { kvGet, kvSet } from '../store/kv';
 import { resolveContact } from './contacts';
 import { arr, obj, parseMetaTime, str, type Obj } from './json';
 import { parseAttachments } from './ingestMessenger';
 import type { StoredAttachment } from './messagesStore';
+import type { OutboxDeps } from './outbox';
 import { Changes } from './publish';
 import { recordMessage } from './record';
 import { ensureThread } from './threadsStore';
 
-export interface BackfillDeps {
-  db: Db;
-  graph: GraphClient;
-  tokens: TokenStore;
-  clock: Clock;
-  logger: Logger;
-  publish: (c: Changes) => void;
-}
+/** The same core services the reply outbox uses, without its settings. */
+export type BackfillDeps = Pick<OutboxDeps, 'db' | 'graph' | 'tokens' | 'clock' | 'logger' | 'publish'>;
 
 export interface BackfillResult {
   threads: number;
