@@ -119,7 +119,13 @@ describe('relay stream client', () => {
   });
 
   it('a gap (events expired at the relay while offline) runs a full reconciliation that heals it', async () => {
-    stack = await startStack({ relay: { retentionMs: 300, ackGraceMs: 100 } });
+    const relayWarnings: string[] = [];
+    const log = {
+      info: () => {},
+      warn: (m: string) => void relayWarnings.push(m),
+      error: () => {},
+    };
+    stack = await startStack({ relay: { retentionMs: 300, ackGraceMs: 100, log } });
     const page = stack.sim.control.createPage({ subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
     await connectAndSync(stack);
@@ -132,7 +138,11 @@ describe('relay stream client', () => {
     await stack.desktop.stop();
     const missed = [1, 2].map(() => stack!.sim.control.createLead({ formId: form.id }).id);
     await stack.sim.webhooksIdle();
-    await new Promise((r) => setTimeout(r, 900)); // the relay drops them: past retention, never acked
+    // The relay drops them (past retention, never acked) before the desktop comes back.
+    await waitFor(
+      () => relayWarnings.includes('retention dropped unacked events'),
+      'the relay to drop the unacked events',
+    );
     const desktop = await stack.restartDesktop();
     await waitFor(
       () =>
