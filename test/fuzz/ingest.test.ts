@@ -102,13 +102,11 @@ const broken: fc.Arbitrary<Case> = fc.oneof(
       frame: frame(k, leadgenEntry('77').slice(0, cut)),
       why: 'truncated',
     })),
-  fc
-    .integer({ min: 10_000, max: 100_000 })
-    .map((d) => ({
-      kind: 'broken' as const,
-      frame: frame('page', deepJsonText(d, false)),
-      why: 'deeply nested array',
-    })),
+  fc.integer({ min: 10_000, max: 100_000 }).map((d) => ({
+    kind: 'broken' as const,
+    frame: frame('page', deepJsonText(d, false)),
+    why: 'deeply nested array',
+  })),
   notAnId.map((id) => ({
     kind: 'broken' as const,
     frame: frame('page', leadgenEntry(id)),
@@ -187,36 +185,30 @@ const odd: fc.Arbitrary<Case> = fc.oneof(
       frame: frame('whatsapp', JSON.stringify({ id: '3002', changes })),
       why: 'whatsapp changes with wrong-typed values',
     })),
-  fc
-    .array(jsonWrongTyped, { minLength: 1, maxLength: 3 })
-    .map((changes) => ({
-      kind: 'odd' as const,
-      frame: frame('permissions', JSON.stringify({ id: '3003', time: 1, changes })),
-      why: 'permissions with junk changes',
-    })),
-  fc
-    .integer({ min: 2_000, max: 50_000 })
-    .map((d) => ({
-      kind: 'odd' as const,
-      frame: frame(
-        'page',
-        `{"id":"3001","changes":[{"field":"leadgen","value":${deepJsonText(d, true)}}]}`,
-      ),
-      why: 'deeply nested leadgen value',
-    })),
-  fc
-    .integer({ min: 1_000_000, max: 1_500_000 })
-    .map((n) => ({
-      kind: 'odd' as const,
-      frame: frame(
-        'page',
-        JSON.stringify({
-          id: '3001',
-          changes: [{ field: 'feed', value: { message: 'x'.repeat(n) } }],
-        }),
-      ),
-      why: 'oversized feed change',
-    })),
+  fc.array(jsonWrongTyped, { minLength: 1, maxLength: 3 }).map((changes) => ({
+    kind: 'odd' as const,
+    frame: frame('permissions', JSON.stringify({ id: '3003', time: 1, changes })),
+    why: 'permissions with junk changes',
+  })),
+  fc.integer({ min: 2_000, max: 50_000 }).map((d) => ({
+    kind: 'odd' as const,
+    frame: frame(
+      'page',
+      `{"id":"3001","changes":[{"field":"leadgen","value":${deepJsonText(d, true)}}]}`,
+    ),
+    why: 'deeply nested leadgen value',
+  })),
+  fc.integer({ min: 1_000_000, max: 1_500_000 }).map((n) => ({
+    kind: 'odd' as const,
+    frame: frame(
+      'page',
+      JSON.stringify({
+        id: '3001',
+        changes: [{ field: 'feed', value: { message: 'x'.repeat(n) } }],
+      }),
+    ),
+    why: 'oversized feed change',
+  })),
 );
 
 const valid: fc.Arbitrary<Case> = fc.constant(null).map(() => {
