@@ -51,6 +51,11 @@ export class EventLog {
   /** Seqs assigned to batches in flight: the next batch numbers on top of them. */
   private readonly plannedHeads = new Map<string, number>();
   private idle: (() => void)[] = [];
+  private flushScheduled = false;
+  private readonly scheduledFlush = () => {
+    this.flushScheduled = false;
+    this.flush();
+  };
   /** A batch failed: its seqs may or may not be on disk, so re-read the heads before going on. */
   private needsResync = false;
   private readonly readAfter;
@@ -74,8 +79,11 @@ export class EventLog {
   append(events: IncomingEvent[], receivedAt: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ events, receivedAt, resolve, reject });
-      // Let the requests already readable in this loop turn join the batch.
-      if (this.inFlight < MAX_BATCHES_IN_FLIGHT) setImmediate(() => this.flush());
+      // Let the requests already readable in this loop turn join the batch (one callback per turn).
+      if (this.inFlight < MAX_BATCHES_IN_FLIGHT && !this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.scheduledFlush);
+      }
     });
   }
 
