@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { GraphClient } from '../main/core/graph/client';
 import { GraphError } from '../main/core/graph/errors';
 import type { AssetKind } from '../shared/relay-protocol';
@@ -29,6 +30,15 @@ export class MetaGraph {
   }
 
   /**
+   * appsecret_proof for a call made with an install's token: required by apps that turn on
+   * "Require App Secret" (meta-platform.md §1.5), checked (and passed) by Meta whenever sent.
+   * Only the relay can compute it; the token itself still goes in the Authorization header.
+   */
+  private proofFor(token: string): string {
+    return createHmac('sha256', this.appSecret).update(token).digest('hex');
+  }
+
+  /**
    * Proof of access: with the presented token, `GET /{asset-id}?fields=id` must return that id.
    * Works alike for a Page, an Instagram account, a WABA and a phone number; Meta answers 190/100
    * for a token that cannot read the object, which is how someone else's page is refused.
@@ -50,7 +60,10 @@ export class MetaGraph {
 
   private async readsId(assetId: string, token: string): Promise<Verdict> {
     return this.verdict(async () => {
-      const node = await this.graph.get<{ id?: string }>(encodeURIComponent(assetId), token, { fields: 'id' });
+      const node = await this.graph.get<{ id?: string }>(encodeURIComponent(assetId), token, {
+        fields: 'id',
+        appsecret_proof: this.proofFor(token),
+      });
       return node?.id === assetId;
     });
   }
@@ -59,6 +72,7 @@ export class MetaGraph {
     return this.verdict(async () => {
       const me = await this.graph.get<{ instagram_business_account?: { id?: string } }>('me', token, {
         fields: 'instagram_business_account{id}',
+        appsecret_proof: this.proofFor(token),
       });
       return me?.instagram_business_account?.id === igId;
     });

@@ -136,6 +136,30 @@ describe('bindings: proof of access through the Graph API', () => {
     const foreign = await bind(install.bearer, { kind: 'instagram', assetId: other.instagramId, accessToken: page.accessToken });
     expect(foreign.status).toBe(403);
   });
+
+  it('with "Require App Secret" on at Meta, proof still works: the relay signs its calls with appsecret_proof', async () => {
+    const strict = await startSimAndRelay({}, { requireAppSecretProof: true });
+    try {
+      const { control } = strict.sim;
+      const owner = control.createUser();
+      const page = control.createPage({ userId: owner.id, instagram: true });
+      const install = await register(strict.relay.url);
+      const post = async (body: unknown) =>
+        (
+          await fetch(`${strict.relay.url}/v1/bindings`, {
+            method: 'POST',
+            headers: { authorization: install.bearer, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).status;
+      expect(await post({ kind: 'page', assetId: page.id, accessToken: page.accessToken })).toBe(200);
+      expect(await post({ kind: 'instagram', assetId: page.instagramId, accessToken: page.accessToken })).toBe(200);
+      const other = control.createPage({});
+      expect(await post({ kind: 'page', assetId: other.id, accessToken: page.accessToken })).toBe(403);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 describe('Deauthorize Callback (signed_request)', () => {

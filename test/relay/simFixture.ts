@@ -11,13 +11,17 @@ export interface SimAndRelay {
 }
 
 /** The Meta simulator sending signed webhooks to a relay that checks bindings against it. */
-export async function startSimAndRelay(extra: Partial<RelayOptions> = {}): Promise<SimAndRelay> {
+export async function startSimAndRelay(
+  extra: Partial<RelayOptions> = {},
+  meta: { requireAppSecretProof?: boolean } = {},
+): Promise<SimAndRelay> {
   const tmp = tempDir();
   const port = await freePort();
   const sim = await createSimulator({
     appSecret: APP_SECRET,
     webhookUrl: `http://127.0.0.1:${port}/webhooks/meta`,
     webhookRetryBaseMs: 5,
+    ...meta,
   });
   const relay = await startRelay(tmp.dir, { port, graphApiUrl: sim.url, appId: sim.appId, ...extra });
   return {
