@@ -64,6 +64,22 @@ describe('catch-up sync', () => {
     if (email) expect(sample.email).toBe(email.toLowerCase());
   });
 
+  it('when Meta says a page of leads is too big, the backfill asks for smaller pages and completes', async () => {
+    // Meta's maximum `limit` is undocumented; the simulator refuses above 5,000 with code 1.
+    stack = await startStack({ tuning: { pageSize: 10_000 } });
+    const page = stack.sim.control.createPage({ name: 'Big Forms', subscribed: false });
+    const form = stack.sim.control.createForm({ pageId: page.id });
+    const nowS = Math.floor(stack.sim.control.nowMs() / 1000);
+    stack.sim.control.createLeads(form.id, 120, { fromS: nowS - 30 * 86_400, toS: nowS - 60 });
+    await connectAndEnable(stack);
+    const synced = await pageSynced(stack, page.id);
+
+    expect(synced.error).toBeNull();
+    expect(leadRows(stack.desktop.core).map((r) => r.id)).toEqual(simLeadIds(stack, page.id));
+    const limits = stack.sim.control.calls({ path: `${form.id}/leads` }).map((c) => c.query.limit);
+    expect(limits).toEqual(['10000', '5000']);
+  });
+
   it('a lead whose webhook Meta never delivered appears after reconciliation (wake)', async () => {
     stack = await startStack();
     const page = stack.sim.control.createPage({ name: 'Dental Clinic', subscribed: false });

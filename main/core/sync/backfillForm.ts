@@ -1,4 +1,5 @@
 import type { Paged } from '../graph/client';
+import { GraphError } from '../graph/errors';
 import type { LeadRow } from '../../../shared/index';
 import { leadFields, normaliseLead, type GraphLead } from '../leads/normalise';
 import type { Db } from '../store/db';
@@ -46,11 +47,16 @@ export async function backfillForm(
   let written = 0;
   let maxCreatedSec = form.cursor_time ?? 0;
 
-  const fetchPage = (url: string) => {
-    const p = withGraphRetry(
-      () => ctx.graph.request<Paged<GraphLead>>({ path: url, token }),
-      ctx.retry,
-    );
+  const fetchPage = (first: string) => {
+    let url = first;
+    const p = withGraphRetry(async () => {
+      try {
+        return await ctx.graph.request<Paged<GraphLead>>({ path: url, token });
+      } catch (e) {
+        url = smallerPage(url, e);
+        throw e;
+      }
+    }, ctx.retry);
     p.catch(() => undefined); // awaited below; this only keeps a prefetch from being "unhandled"
     return p;
   };
@@ -97,6 +103,20 @@ export async function backfillForm(
       .map((id) => getLeadRow(db, id))
       .filter((r): r is LeadRow => r !== null);
   return { written, fresh: rowsOf(freshIds), completed: rowsOf(completedIds), newCount };
+}
+
+/**
+ * Meta answers code 1 ("Please reduce the amount of data you're asking for") when a page of
+ * leads is too big, and Meta's maximum `limit` is undocumented: retry with half as many per page
+ * (paging.next keeps the smaller size) rather than repeat a request Meta will refuse every time.
+ */
+function smallerPage(url: string, e: unknown): string {
+  if (!(e instanceof GraphError) || e.code !== 1) return url;
+  const u = new URL(url);
+  const limit = Number(u.searchParams.get('limit') ?? 25);
+  if (!(limit > 25)) return url;
+  u.searchParams.set('limit', String(Math.max(25, Math.floor(limit / 2))));
+  return u.toString();
 }
 
 function setFormCursor(db: Db, formId: string, cursor: number | null, now: number): void {
