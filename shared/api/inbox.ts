@@ -41,6 +41,11 @@ export const inboxMethods = {
     z.object({}).default({}),
     z.object({ dataDir: z.string(), bytes: z.number(), leads: z.number() }),
   ),
+  /**
+   * Settings → "Disconnect and delete data": disconnects every account (tokens leave the keychain),
+   * then empties every data table in one transaction and removes the media cache.
+   */
+  'data.deleteAll': method(z.object({ confirm: z.literal(true) }), z.object({ leads: z.number() })),
   'stages.list': method(z.object({}).default({}), z.object({ stages: z.array(z.string()) })),
   /** Replaces the pipeline's stage list (order matters: keys 1-5 pick the first five). */
   'stages.set': method(
@@ -76,6 +81,8 @@ export const inboxMethods = {
 };
 
 export const inboxEvents = {
+  /** Everything was deleted (data.deleteAll): views drop what they hold. */
+  'data.deleted': z.object({ leads: z.number() }),
   'export.progress': z.object({
     exportId: z.string(),
     file: z.string(),

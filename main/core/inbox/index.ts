@@ -5,6 +5,7 @@ import type { Db } from '../store/db';
 import { getLeadDetail } from '../store/leads';
 import { ApiError, type LeadRow, type Settings } from '../../../shared/index';
 import { folderSize } from './dataInfo';
+import { deleteAllData, type Disconnects } from './deleteAll';
 import { startExport } from './export';
 import { createFollowUpScheduler } from './followUps';
 import { createMutations, type StatusChange } from './mutations';
@@ -29,7 +30,8 @@ export type InboxMethod =
   | 'views.delete'
   | 'home.stats'
   | 'export.start'
-  | 'data.info';
+  | 'data.info'
+  | 'data.deleteAll';
 
 export interface InboxDeps {
   db: Db;
@@ -40,6 +42,8 @@ export interface InboxDeps {
   dataDir: string;
   /** Owner preferences (notifications on/off, previews, quiet hours) for follow-up reminders. */
   settings?: () => Settings;
+  /** The core's account disconnects, for data.deleteAll (resolved at call time). */
+  disconnects?: Disconnects;
 }
 
 /**
@@ -107,6 +111,12 @@ export function createInbox(deps: InboxDeps) {
       bytes: await folderSize(deps.dataDir),
       leads: db.prepare('SELECT count(*) FROM leads').pluck().get() as number,
     }),
+    'data.deleteAll': async () => {
+      if (!deps.disconnects) throw new ApiError({ code: 'internal', message: 'Disconnecting accounts is not available here.' });
+      const result = await deleteAllData(db, deps.dataDir, deps.disconnects);
+      events.emit('data.deleted', result);
+      return result;
+    },
     'export.start': (req) =>
       startExport(db, deps.dataDir, req, now(), (p) => events.emit('export.progress', p)),
   };

@@ -17,6 +17,9 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Statement journals (opened by every write that fires a trigger, e.g. the search index of
+  // migration 0004) go to memory instead of a temp file per statement: ~5x on batched lead inserts.
+  db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
 }

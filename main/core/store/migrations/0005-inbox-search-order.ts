@@ -23,11 +23,16 @@ const reindex = (row: string) => `
   INSERT INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
     VALUES ((SELECT doc FROM lead_search_ids WHERE lead_id = ${row}.id), ${values(row)});`;
 
+// A re-fetch (reconciliation, the pending-to-complete update) sets every column; only a real change reindexes.
+const searched = ['full_name', 'email', 'phone', 'company', 'city', 'answers', 'created_time'];
+
 /** The search triggers, also recreated by bulk loaders that drop them for speed. */
 export const leadSearchTriggers = `
   CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN ${reindex('new')}
   END;
-  CREATE TRIGGER leads_search_update AFTER UPDATE OF full_name, email, phone, company, city, answers, created_time ON leads BEGIN ${reindex('new')}
+  CREATE TRIGGER leads_search_update AFTER UPDATE OF full_name, email, phone, company, city, answers, created_time ON leads
+    WHEN ${searched.map((c) => `new.${c} IS NOT old.${c}`).join(' OR ')}
+  BEGIN ${reindex('new')}
   END;
   CREATE TRIGGER leads_search_delete AFTER DELETE ON leads BEGIN
     DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = old.id);
