@@ -219,6 +219,8 @@ describe('broken tokens', () => {
     stack = await startStack();
     const page = stack.sim.control.createPage({ subscribed: false });
     await connectAndSync(stack);
+    const banner: { state: string; needsReconnect: number }[] = [];
+    stack.desktop.core.events.on('connection.changed', (c) => banner.push(c));
     stack.sim.control.revokePermission(stack.sim.control.ownerId(), 'leads_retrieval');
     const acc = await waitFor(
       async () =>
@@ -228,6 +230,8 @@ describe('broken tokens', () => {
       'the account flagged',
     );
     expect(acc.error?.code).toBe('deauthorized');
+    // The banner says so without waiting for the next relay event.
+    expect(banner.at(-1)).toMatchObject({ state: 'degraded', needsReconnect: 1 });
     expect(
       (await stack.desktop.call('pages.list')).pages.find((p) => p.id === page.id)?.status,
     ).toBe('needs_reconnect');

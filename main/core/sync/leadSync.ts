@@ -168,6 +168,10 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
     lastStatus = key;
     events.emit('connection.changed', s);
   }
+  // Logins and pages change outside the stream too (a permissions event, disconnect, a sync's
+  // error): the banner's state is recomputed then, not only when the relay connection moves.
+  events.on('accounts.changed', () => emitStatus());
+  events.on('pages.changed', () => emitStatus());
   let previousRelayUrl = relayUrl();
   deps.settings.onChange(() => {
     sync.schedule();
