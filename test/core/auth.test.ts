@@ -219,7 +219,7 @@ describe('broken tokens', () => {
     stack = await startStack();
     const page = stack.sim.control.createPage({ subscribed: false });
     await connectAndSync(stack);
-    const banner: { state: string; needsReconnect: number }[] = [];
+    const banner: { state: string; needsReconnect?: number }[] = [];
     stack.desktop.core.events.on('connection.changed', (c) => banner.push(c));
     stack.sim.control.revokePermission(stack.sim.control.ownerId(), 'leads_retrieval');
     const acc = await waitFor(

@@ -1,6 +1,7 @@
 import { keychainAccounts } from '../keychain/accounts';
 import { allAccounts } from '../store/accounts';
-import { updatePage, type PageRecord } from '../store/pages';
+import { requeueLeadsOfPages } from '../store/leadWrites';
+import { setPageProblem, updatePage, type PageRecord } from '../store/pages';
 import { bindPage, type PageAccessDeps } from './pageAccess';
 
 /**
@@ -28,6 +29,11 @@ export async function handPageToOtherLogin(
     if (!answer?.access_token) continue;
     await ctx.tokens.set(keychainAccounts.page(page.id), answer.access_token);
     updatePage(ctx.db, page.id, { account_id: other.id });
+    if (page.status === 'needs_reconnect') {
+      // The leaving login's token was the broken one: this login's works, so resume the page.
+      setPageProblem(ctx.db, page.id, 'ok', null);
+      requeueLeadsOfPages(ctx.db, [page.id], ctx.clock.now());
+    }
     if (page.enabled) await bindPage(deps, page, answer.access_token);
     return true;
   }
