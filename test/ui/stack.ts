@@ -41,6 +41,8 @@ export interface Stack {
   connect(): Promise<void>;
   /** Stops host + core and starts them again on the same data folder (sim and relay keep running). */
   restart(): Promise<void>;
+  /** Account names this run's keychain service holds (tokens themselves are never read). */
+  keychainAccounts(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await desktop.host.close();
       await desktop.core.stop();
       desktop = await startDesktop(config, opened);
+    },
+    async keychainAccounts() {
+      return (await keytar.findCredentials(keychainService)).map((c) => c.account).sort();
     },
     async close() {
       await desktop.host.close();

@@ -86,4 +86,50 @@ test.describe('with Facebook connected', () => {
       await shot(page, `pages-${scheme}`);
     }
   });
+
+  test('a page whose login broke shows the problem and Reconnect heals it', async ({ page, stack }) => {
+    const fbPage = stack.sim!.control.createPage({ name: 'Bakery Berlin', subscribed: false });
+    await stack.connect();
+    stack.sim!.control.revokeToken({ userId: stack.sim!.control.ownerId(), subcode: 460 });
+    await stack.core.dispatch('sync.now', { pageId: fbPage.id }).catch(() => undefined);
+    await openApp(page, stack, 'pages');
+    const problem = page.getByRole('alert').filter({ hasText: /password changed/ });
+    await expect(problem).toBeVisible();
+    await noSeriousViolations(page);
+    await problem.getByRole('button', { name: /Reconnect/ }).click();
+    await expect(page.getByRole('alert').filter({ hasText: /password changed/ })).toHaveCount(0);
+    await expect(page.getByText('Reconnected.')).toBeVisible();
+  });
+
+  test('settings: disconnect and delete data asks first, then leaves no account, lead or token', async ({ page, stack }) => {
+    const fbPage = stack.sim!.control.createPage({ name: 'Bakery Berlin', subscribed: false });
+    await stack.connect();
+    const form = stack.sim!.control.createForm({ pageId: fbPage.id, name: 'Cake orders' });
+    stack.sim!.control.createLead({ formId: form.id, fieldData: [{ name: 'full_name', values: ['Jana Müller'] }] });
+    await openApp(page, stack, 'leads');
+    await expect(page.getByRole('row', { name: /Jana Müller/ })).toBeVisible({ timeout: 15_000 });
+    await page.goto(stack.host.url.replace('#/', '#/settings'));
+
+    const opener = page.getByRole('button', { name: 'Disconnect and delete data…' });
+    await opener.click();
+    const dialog = page.getByRole('alertdialog', { name: 'Disconnect and delete everything?' });
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await noSeriousViolations(page);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+    await expect(opener).toBeFocused();
+    expect(stack.core.db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(1);
+
+    await opener.click();
+    await dialog.getByRole('button', { name: 'Delete everything' }).click();
+    await expect(page.getByText(/Disconnected and deleted 1 leads/)).toBeVisible();
+    await expect(page.getByText('Not connected yet.')).toBeVisible();
+    expect(stack.core.db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(0);
+    expect(stack.core.db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(0);
+    const keychain = (await stack.keychainAccounts()).filter((a) => a !== 'relay:install');
+    expect(keychain).toEqual([]);
+    await page.goto(stack.host.url.replace('#/', '#/leads'));
+    await expect(page.getByTestId('leads-empty')).toBeVisible();
+    await expect(page.getByRole('row', { name: /Jana Müller/ })).toHaveCount(0);
+  });
 });

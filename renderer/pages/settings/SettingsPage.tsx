@@ -5,13 +5,14 @@ import { formatBytes, formatDateTime, formatNumber } from '../../format';
 import { useCall } from '../../hooks/useCall';
 import { ExportControls } from '../leads/ExportControls';
 import { ConversionsSettings } from './ConversionsSettings';
+import { DeleteAllData } from './DeleteAllData';
 import { StagesEditor } from './StagesEditor';
 import { WhatsappConnect } from './WhatsappConnect';
 
 export function SettingsPage() {
   const settings = useCall('settings.get', {}, ['settings.changed']);
-  const accounts = useCall('accounts.list', {}, ['accounts.changed']);
-  const dataInfo = useCall('data.info', {});
+  const accounts = useCall('accounts.list', {}, ['accounts.changed', 'data.deleted']);
+  const dataInfo = useCall('data.info', {}, ['data.deleted']);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   useEffect(() => setDraft(settings.data), [settings.data]);
@@ -123,6 +124,7 @@ export function SettingsPage() {
           </p>
         )}
         <ExportControls filter={{}} sort="created_desc" />
+        <DeleteAllData onMessage={setMessage} />
       </section>
 
       <ConversionsSettings />
