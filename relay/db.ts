@@ -52,6 +52,11 @@ const migrations: { version: number; sql: string }[] = [
       CREATE INDEX deliveries_event ON deliveries(event_id);
     `,
   },
+  {
+    // When swept_acked_seq was taken: acked rows up to it are removed only once it is a grace old.
+    version: 2,
+    sql: `ALTER TABLE installs ADD COLUMN swept_at INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /**

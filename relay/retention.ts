@@ -9,10 +9,10 @@ export interface SweepResult {
 }
 
 /**
- * Bounds disk use. Acked deliveries are removed one grace period after their ack (a sweep removes
- * what was acked as of the previous sweep), unacked ones when their event is older than the
- * retention window (counted in a log line; the install then gets a `gap` frame), and events once
- * no delivery refers to them.
+ * Bounds disk use. Acked deliveries are removed at least one grace period after their ack (a sweep
+ * removes what was acked as of a snapshot taken a grace period earlier), unacked ones when their
+ * event is older than the retention window (counted in a log line; the install then gets a `gap`
+ * frame), and events once no delivery refers to them.
  */
 export function sweepRetention(
   db: RelayDb,
@@ -26,16 +26,21 @@ export function sweepRetention(
   const cutoff = now - retentionMs;
   return db.transaction((): SweepResult => {
     let ackedRemoved = 0;
-    const swept = db.prepare('SELECT id, acked_seq, swept_acked_seq FROM installs').all() as {
+    const swept = db.prepare('SELECT id, acked_seq, swept_acked_seq, swept_at FROM installs').all() as {
       id: string;
       acked_seq: number;
       swept_acked_seq: number;
+      swept_at: number;
     }[];
     const removeAcked = db.prepare('DELETE FROM deliveries WHERE install_id = ? AND seq <= ?');
+    const snapshot = db.prepare('UPDATE installs SET swept_acked_seq = acked_seq, swept_at = ? WHERE id = ?');
     for (const i of swept) {
-      if (i.swept_acked_seq > 0) ackedRemoved += removeAcked.run(i.id, i.swept_acked_seq).changes;
+      // A snapshot is kept until it is a whole grace period old (sweeps run more often than
+      // that), so every removed row was acked at least `graceMs` ago; then a new one is taken.
+      const matured = now - i.swept_at >= graceMs;
+      if (i.swept_acked_seq > 0 && matured) ackedRemoved += removeAcked.run(i.id, i.swept_acked_seq).changes;
+      if (i.acked_seq !== i.swept_acked_seq && (matured || i.swept_acked_seq === 0)) snapshot.run(now, i.id);
     }
-    db.prepare('UPDATE installs SET swept_acked_seq = acked_seq WHERE swept_acked_seq <> acked_seq').run();
 
     const expired = db
       .prepare(
