@@ -16,7 +16,7 @@ import { measureBrowser } from './inbox/browser';
 import { percentile, type BenchContext, type Benchmark, type Figure } from './types';
 
 /** Bump when the generator changes, so a cached store is never stale. */
-const generatorVersion = 3;
+const generatorVersion = 4;
 
 function figure(name: string, samples: number[], unit: string, limit: number | null = null, limitName: string | null = null, value?: number): Figure {
   return {

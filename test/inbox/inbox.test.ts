@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatch } from '../../main/core/api/dispatch';
 import { EventBus } from '../../main/core/events';
 import { createInbox } from '../../main/core/inbox/index';
+import { createCounter, listLeads } from '../../main/core/inbox/query';
 import { openDatabase, type Db } from '../../main/core/store/db';
 import type { NotificationRequest } from '../../main/core/ports';
 import { defaultSettings, type EventName, type Settings } from '../../shared/index';
@@ -82,6 +83,14 @@ describe('search', () => {
     expect(ids(await value('leads.list', { query: 'example', sort: 'created_asc', limit: 2, offset: 1 }))).toEqual(['9005', '9004']);
     db.prepare("UPDATE leads SET created_time = created_time + 3600000 WHERE id = '9006'").run();
     expect(ids(await value('leads.list', { query: 'example', limit: 1 }))).toEqual(['9006']);
+  });
+  it('counts a broad search only up to the cap and says the total is a lower bound', () => {
+    const count = createCounter(db, 4);
+    expect(count({ query: 'example' })).toEqual({ total: 4, capped: true });
+    expect(count({ query: '550142' })).toEqual({ total: 1, capped: false });
+    // With a filter the count is exact (it walks the filtered rows anyway).
+    expect(count({ query: 'example', uncontacted: true })).toMatchObject({ capped: false });
+    expect(listLeads(db, { query: 'example', sort: 'created_desc', offset: 0, limit: 2 }, count({ query: 'example' }))).toMatchObject({ total: 4, totalCapped: true });
   });
   it('treats quotes and FTS operators as text, not syntax', async () => {
     const r = await call('leads.list', { query: '"NEAR( OR * -' });

@@ -104,11 +104,18 @@ const sorts: Record<LeadSort, SortSpec> = {
 export interface ListResult {
   rows: LeadRow[];
   total: number;
+  /** total is a lower bound: the search matches more than searchCountCap leads. */
+  totalCapped?: boolean;
   next: { key: number; id: string } | null;
 }
 
 /** Reads one window of the list: the ids first over the indexes, then the full rows of just those. */
-export function listLeads(db: Db, q: ListQuery, total: number): ListResult {
+export function listLeads(db: Db, q: ListQuery, count: { total: number; capped: boolean }): ListResult {
+  const result = listWindow(db, q, count.total);
+  return count.capped ? { ...result, totalCapped: true } : result;
+}
+
+function listWindow(db: Db, q: ListQuery, total: number): ListResult {
   const where = buildWhere(q);
   const spec = sorts[q.sort];
   if (where.matchOnly && spec.keyColumn) return listMatches(db, q, where.matchOnly, total);
@@ -135,27 +142,26 @@ export function listLeads(db: Db, q: ListQuery, total: number): ListResult {
 }
 
 /**
- * A plain search sorted by date: page through the match set on lead_search_ids.created_time
- * (same order and tie-break as the list), then read the full rows of just that page.
+ * A plain search sorted by date: the FTS rowid is the lead's doc id, ordered by created_time
+ * (migration 0005), so FTS5 hands back the newest (or oldest) matches first and stops at the page
+ * size instead of sorting every match. The cursor's lead id locates its doc id.
  */
 function listMatches(db: Db, q: ListQuery, match: string, total: number): ListResult {
   const desc = q.sort === 'created_desc';
-  const order = desc ? 'created_time DESC, lead_id ASC' : 'created_time ASC, lead_id DESC';
   const params: unknown[] = [match];
   let after = '';
   let offset = q.offset;
   if (q.after) {
-    after = desc
-      ? 'AND s.created_time <= ? AND (s.created_time < ? OR s.lead_id > ?)'
-      : 'AND s.created_time >= ? AND (s.created_time > ? OR s.lead_id < ?)';
-    params.push(q.after.key, q.after.key, q.after.id);
+    after = `AND rowid ${desc ? '<' : '>'} (SELECT doc FROM lead_search_ids WHERE lead_id = ?)`;
+    params.push(q.after.id);
     offset = 0;
   }
   const records = db
     .prepare(
-      `SELECT ${leadRowColumns} FROM (${matchSet} ${after} ORDER BY ${order.replace(/(created_time|lead_id)/g, 's.$1')} LIMIT ? OFFSET ?) page
-         JOIN leads l ON l.id = page.lead_id ${leadJoins}
-        ORDER BY ${sorts[q.sort].order}`,
+      `SELECT ${leadRowColumns}, page.doc FROM (SELECT rowid AS doc FROM leads_fts WHERE leads_fts MATCH ? ${after}
+                ORDER BY rowid ${desc ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?) page
+         JOIN lead_search_ids s ON s.doc = page.doc JOIN leads l ON l.id = s.lead_id ${leadJoins}
+        ORDER BY page.doc ${desc ? 'DESC' : 'ASC'}`,
     )
     .all(...params, q.limit, offset) as LeadRowRecord[];
   const rows = records.map(toLeadRow);
@@ -163,20 +169,27 @@ function listMatches(db: Db, q: ListQuery, match: string, total: number): ListRe
   return { rows, total, next: last && rows.length === q.limit ? { key: last.created_time, id: last.id } : null };
 }
 
+/**
+ * A plain search counts at most this many matches: counting 100,000 matches of a broad fragment
+ * costs more than the page itself, and "10,000+" tells the owner as much. Filters count exactly.
+ */
+export const searchCountCap = 10_000;
+
 /** Rows the filter matches, cached until the next write on this connection (total_changes()). */
-export function createCounter(db: Db) {
-  const cache = new Map<string, { changes: number; n: number }>();
+export function createCounter(db: Db, cap = searchCountCap) {
+  const cache = new Map<string, { changes: number; n: { total: number; capped: boolean } }>();
   const changesStmt = db.prepare('SELECT total_changes() AS c');
-  return (filter: LeadFilter): number => {
+  return (filter: LeadFilter): { total: number; capped: boolean } => {
     const where = buildWhere(filter);
     const key = JSON.stringify([where.from, where.sql, where.params]);
     const changes = (changesStmt.get() as { c: number }).c;
     const hit = cache.get(key);
     if (hit && hit.changes === changes) return hit.n;
     // Every lead has exactly one search row (triggers), so a plain search counts FTS matches alone.
-    const n = where.matchOnly
-      ? (db.prepare('SELECT count(*) AS n FROM leads_fts WHERE leads_fts MATCH ?').get(where.matchOnly) as { n: number }).n
+    const counted = where.matchOnly
+      ? (db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM leads_fts WHERE leads_fts MATCH ? LIMIT ?)').get(where.matchOnly, cap + 1) as { n: number }).n
       : (db.prepare(`SELECT count(*) AS n FROM ${where.from} ${where.sql}`).get(...where.params) as { n: number }).n;
+    const n = { total: Math.min(counted, where.matchOnly ? cap : counted), capped: where.matchOnly !== null && counted > cap };
     if (cache.size > 50) cache.clear();
     cache.set(key, { changes, n });
     return n;

@@ -122,7 +122,7 @@ export function LeadsPage({ leadId }: { leadId: string | null }) {
         <div className="page-head">
           <h1 id="leads-title">Leads</h1>
           <span className="count" data-testid="leads-count" aria-live="polite">
-            {data.total === null ? 'Loading…' : `${formatNumber(total)} ${total === 1 ? 'lead' : 'leads'}`}
+            {data.total === null ? 'Loading…' : `${formatNumber(total)}${data.totalCapped ? '+' : ''} ${total === 1 && !data.totalCapped ? 'lead' : 'leads'}`}
           </span>
           <ExportControls filter={filter} sort={sort} />
         </div>

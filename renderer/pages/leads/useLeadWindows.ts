@@ -15,6 +15,7 @@ const maxBlocks = 60;
 export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
   const key = JSON.stringify([filter, sort]);
   const [total, setTotal] = useState<number | null>(null);
+  const [totalCapped, setTotalCapped] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const blocks = useRef(new Map<number, LeadRow[]>());
@@ -40,6 +41,7 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
             for (const k of blocks.current.keys()) if (k < lo - 5 || k > hi + 5) blocks.current.delete(k);
           }
           setTotal(r.total);
+          setTotalCapped(r.totalCapped === true);
           setError(null);
           redraw();
         },
@@ -108,5 +110,5 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
     return (blocks.current.get(b) ?? stale.current.get(b))?.[i % blockSize];
   };
 
-  return { total, error, rowAt, ensureRange, refresh };
+  return { total, totalCapped, error, rowAt, ensureRange, refresh };
 }

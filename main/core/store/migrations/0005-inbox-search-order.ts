@@ -1,27 +1,24 @@
 import type Database from 'better-sqlite3';
+import { leadSearchColumns, leadSearchValues as values } from './0004-inbox';
 import type { Migration } from './types';
 
 /**
- * Search results sorted by date without touching the wide `leads` rows: lead_search_ids (integer
- * keyed, a few dozen bytes a row) carries each lead's created_time, so "newest matches first" over
- * 10,000 matches reads 10,000 tiny rows instead of 10,000 lead rows with their answers JSON.
- * Triggers are recreated to keep the column in step (same conflict-clause-free style as 0004).
+ * Search results newest first without sorting the matches: a lead's search doc id (the FTS rowid)
+ * is created_time * 2^20 + a counter within that second, so FTS5 walks its doclists in rowid order
+ * and `ORDER BY rowid DESC LIMIT 100` stops after 100 matches instead of sorting 100,000 (64 ms at
+ * 1M leads for a broad fragment, under 1 ms this way). Ties within one second are in arrival order.
+ * lead_search_ids also carries created_time for keyset cursors. A created_time change re-keys the doc.
  */
-const digits = (row: string) =>
-  `replace(replace(replace(replace(replace(replace(replace(coalesce(${row}.phone, ''), ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''), '/', '')`;
-const values = (row: string) => `
-  coalesce(${row}.full_name, ''), coalesce(${row}.email, ''), coalesce(${row}.phone, ''), ${digits(row)},
-  coalesce(${row}.company, ''), coalesce(${row}.city, ''),
-  coalesce((SELECT group_concat(j.value, ' ') FROM json_tree(CASE WHEN json_valid(${row}.answers) THEN ${row}.answers ELSE '[]' END) j
-             WHERE j.type = 'text' AND j.key IS NOT 'key'), '')`;
+const docFor = (row: string) => `(SELECT coalesce(max(doc) + 1, ${row}.created_time * 1048576) FROM lead_search_ids
+    WHERE doc BETWEEN ${row}.created_time * 1048576 AND ${row}.created_time * 1048576 + 1048575)`;
 
+// Delete then insert, with no guards and no conflict clauses: works for a new lead, a changed one
+// and an INSERT OR REPLACE (whose implicit delete fires no delete trigger), under any outer policy.
 const reindex = (row: string) => `
-  INSERT INTO lead_search_ids(lead_id, created_time) SELECT ${row}.id, ${row}.created_time
-    WHERE NOT EXISTS (SELECT 1 FROM lead_search_ids WHERE lead_id = ${row}.id);
-  UPDATE lead_search_ids SET created_time = ${row}.created_time WHERE lead_id = ${row}.id AND created_time IS NOT ${row}.created_time;
   DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = ${row}.id);
-  INSERT INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
-    VALUES ((SELECT doc FROM lead_search_ids WHERE lead_id = ${row}.id), ${values(row)});`;
+  DELETE FROM lead_search_ids WHERE lead_id = ${row}.id;
+  INSERT INTO lead_search_ids(doc, lead_id, created_time) VALUES (${docFor(row)}, ${row}.id, ${row}.created_time);
+  INSERT INTO leads_fts(rowid, ${leadSearchColumns}) VALUES (last_insert_rowid(), ${values(row)});`;
 
 // A re-fetch (reconciliation, the pending-to-complete update) sets every column; only a real change reindexes.
 const searched = ['full_name', 'email', 'phone', 'company', 'city', 'answers', 'created_time'];
@@ -44,8 +41,9 @@ export function rebuildLeadSearch(db: Database.Database): void {
   db.exec(`
     DELETE FROM leads_fts;
     DELETE FROM lead_search_ids;
-    INSERT INTO lead_search_ids(lead_id, created_time) SELECT id, created_time FROM leads;
-    INSERT INTO leads_fts(rowid, name, email, phone, phone_digits, company, city, answers)
+    INSERT INTO lead_search_ids(doc, lead_id, created_time)
+      SELECT created_time * 1048576 + row_number() OVER (PARTITION BY created_time ORDER BY rowid) - 1, id, created_time FROM leads;
+    INSERT INTO leads_fts(rowid, ${leadSearchColumns})
       SELECT s.doc, ${values('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id;
   `);
 }
@@ -58,9 +56,14 @@ export const m0005: Migration = {
       DROP TRIGGER leads_search_insert;
       DROP TRIGGER leads_search_update;
       DROP TRIGGER leads_search_delete;
-      ALTER TABLE lead_search_ids ADD COLUMN created_time INTEGER NOT NULL DEFAULT 0;
-      UPDATE lead_search_ids SET created_time = coalesce((SELECT created_time FROM leads WHERE leads.id = lead_search_ids.lead_id), 0);
-      ${leadSearchTriggers}
+      DROP TABLE lead_search_ids;
+      CREATE TABLE lead_search_ids (
+        doc INTEGER PRIMARY KEY,
+        lead_id TEXT NOT NULL UNIQUE,
+        created_time INTEGER NOT NULL
+      ) STRICT;
     `);
+    rebuildLeadSearch(db);
+    db.exec(leadSearchTriggers);
   },
 };
