@@ -28,7 +28,7 @@ rmSync(playwrightJson, { force: true });
 
 const steps: Step[] = [
   // After `npm start` the native modules may be built for Electron; switch back only if so.
-  { name: 'native-modules', cmd: ['node', 'scripts/ensure-node-abi.mjs'] },
+  { name: 'native-modules', cmd: ['node', 'main/tools/ensure-node-abi.mjs'] },
   { name: 'typecheck', cmd: ['npx', 'tsc', '-b'] },
   { name: 'lint', cmd: ['npx', 'eslint', '.', '--max-warnings', '0'] },
   {
@@ -37,6 +37,8 @@ const steps: Step[] = [
       'npx',
       'vitest',
       'run',
+      '--config',
+      'test/vitest.config.ts',
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${vitestJson}`,
@@ -55,7 +57,7 @@ const steps: Step[] = [
   },
   {
     name: 'e2e',
-    cmd: ['npx', 'playwright', 'test'],
+    cmd: ['npx', 'playwright', 'test', '--config', 'test/playwright.config.ts'],
     summarise: () => {
       const r = readJson(playwrightJson) as {
         stats: { expected: number; unexpected: number; skipped: number; flaky: number };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRelay, type Relay } from '../../relay/server';
 import { silentLogger } from '../../relay/logger';
-import { electronBinary, stageApp } from '../../scripts/native-abi.mjs';
+import { electronBinary, stageApp } from '../../main/tools/native-abi.mjs';
 import { createSimulator, type Simulator } from '../sim/server';
 import { appSecret, verifyToken } from '../ui/stack';
 
@@ -42,7 +42,7 @@ let win: Page;
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  const build = spawnSync(join(root, 'node_modules/.bin/tsx'), ['scripts/build.ts'], {
+  const build = spawnSync(join(root, 'node_modules/.bin/tsx'), ['main/tools/build.ts'], {
     cwd: root,
     stdio: 'inherit',
   });
@@ -51,7 +51,7 @@ test.beforeAll(async () => {
   // The app runs from a staged copy whose native modules are rebuilt for Electron; this worker
   // (Node) keeps using the project's, built for Node.
   const appDir = stageApp(root, join(work, 'app'));
-  const abi = spawnSync(process.execPath, ['scripts/ensure-electron-abi.mjs', '--root', appDir], {
+  const abi = spawnSync(process.execPath, ['main/tools/ensure-electron-abi.mjs', '--root', appDir], {
     cwd: root,
     stdio: 'inherit',
   });

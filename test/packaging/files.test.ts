@@ -57,7 +57,7 @@ const projectFiles = [
   '.env',
   'test/shell/x.test.ts',
   'main/core/app.ts',
-  'scripts/build.ts',
+  'main/tools/build.ts',
   'README.md',
   'tsconfig.json',
 ];
@@ -73,7 +73,9 @@ beforeAll(() => {
   mkdirSync(project);
   cpSync(join(root, 'package.json'), join(project, 'package.json'));
   cpSync(join(root, 'electron-builder.yml'), join(project, 'electron-builder.yml'));
-  cpSync(join(root, 'build'), join(project, 'build'), { recursive: true });
+  cpSync(join(root, 'main/electron/resources'), join(project, 'main/electron/resources'), {
+    recursive: true,
+  });
   cpSync(join(root, 'package-lock.json'), join(project, 'package-lock.json'));
   // electron-builder walks node_modules with npm's view of the tree, which a symlink hides: copy
   // the production dependencies (what an installer may contain at all).

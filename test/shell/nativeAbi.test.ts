@@ -21,7 +21,7 @@ import {
   readBinaryAbi,
   runtimeModules,
   stageApp,
-} from '../../scripts/native-abi.mjs';
+} from '../../main/tools/native-abi.mjs';
 
 /**
  * The ABI switch between `npm test` (Node) and `npm start` (Electron) reads the compiled addons
@@ -113,7 +113,7 @@ describe('the scripts', () => {
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
   const check = (script: string) =>
-    spawnSync(process.execPath, [`scripts/${script}`, '--check', '--root', app], {
+    spawnSync(process.execPath, [`main/tools/${script}`, '--check', '--root', app], {
       cwd: root,
       encoding: 'utf8',
     });
@@ -156,7 +156,7 @@ describe('the scripts', () => {
     // the same way with or without network, as it does offline.
     const home = join(work, 'home');
     mkdirSync(home, { recursive: true });
-    const r = spawnSync(process.execPath, ['scripts/ensure-electron-abi.mjs', '--root', app], {
+    const r = spawnSync(process.execPath, ['main/tools/ensure-electron-abi.mjs', '--root', app], {
       cwd: root,
       encoding: 'utf8',
       env: {
@@ -182,7 +182,7 @@ describe('the scripts', () => {
   it.skipIf(electronBinary(root).path !== null)(
     'npm start says in one line why it cannot start without the Electron binary',
     () => {
-      const r = spawnSync(process.execPath, ['scripts/start-electron.mjs'], {
+      const r = spawnSync(process.execPath, ['main/tools/start-electron.mjs'], {
         cwd: root,
         encoding: 'utf8',
       });

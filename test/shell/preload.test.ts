@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeadInboxBridge } from '../../shared/bridge';
-import { preloadBuildOptions } from '../../scripts/build';
+import { preloadBuildOptions } from '../../main/tools/build';
 
 /**
  * Runs the real preload bundle the way a sandboxed renderer does: its own context, a `require`

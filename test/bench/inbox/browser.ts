@@ -1,5 +1,5 @@
 import { chromium } from '@playwright/test';
-import { chromiumPath } from '../../../playwright.config';
+import { chromiumPath } from '../../playwright.config';
 
 export interface BrowserFigures {
   /** ms from navigation start to the first lead rows painted, one per run. */

@@ -9,9 +9,9 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build as viteBuild } from 'vite';
 
-const root = join(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '..', '..');
 const out = join(root, 'dist', 'electron');
-const only = process.argv.slice(2); // e.g. `tsx scripts/build.ts electron` skips the renderer
+const only = process.argv.slice(2); // e.g. `tsx main/tools/build.ts electron` skips the renderer
 
 const common: BuildOptions = {
   bundle: true,
@@ -55,9 +55,12 @@ async function main(): Promise<void> {
     await esbuild(preloadBuildOptions(join(out, 'preload.cjs')));
     mkdirSync(join(out, 'icons'), { recursive: true });
     for (const file of ['tray.png', 'trayTemplate.png', 'trayTemplate@2x.png', 'badge.png']) {
-      copyFileSync(join(root, 'build', file), join(out, 'icons', file));
+      copyFileSync(join(root, 'main', 'electron', 'resources', file), join(out, 'icons', file));
     }
-    copyFileSync(join(root, 'build', 'icons', '512x512.png'), join(out, 'icons', 'icon.png'));
+    copyFileSync(
+      join(root, 'main', 'electron', 'resources', 'icons', '512x512.png'),
+      join(out, 'icons', 'icon.png'),
+    );
   }
   console.log('build: dist/renderer and dist/electron are ready');
 }

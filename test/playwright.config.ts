@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+const root = resolve(import.meta.dirname, '..');
 
 /**
  * Browser tests run in Debian's Chromium (never a downloaded browser) against the Node host.
@@ -7,12 +10,12 @@ import { defineConfig } from '@playwright/test';
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export default defineConfig({
-  testDir: 'test',
+  testDir: import.meta.dirname,
   testMatch: ['ui/**/*.spec.ts', 'electron/**/*.spec.ts'],
-  outputDir: 'test-results',
+  outputDir: resolve(root, 'test-results'),
   timeout: 60_000,
   workers: 1,
-  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+  reporter: [['list'], ['json', { outputFile: resolve(root, 'test-results/playwright.json') }]],
   use: {
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

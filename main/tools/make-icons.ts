@@ -1,16 +1,16 @@
 /**
- * Writes every icon the app and its installers need, from scripts/icons/draw.ts:
- *   build/icon.png (1024²), build/icons/<n>x<n>.png (Linux), build/icon.ico (Windows),
- *   build/icon.icns (macOS), build/tray.png + build/trayTemplate(@2x).png (tray / menu bar),
- *   build/badge.png (the Windows taskbar overlay that stands for a badge count).
- * Run with `npx tsx scripts/make-icons.ts`; the outputs are committed so packaging needs no step.
+ * Writes every icon the app and its installers need, from main/tools/icons/draw.ts:
+ *   main/electron/resources/icon.png (1024²), main/electron/resources/icons/<n>x<n>.png (Linux), main/electron/resources/icon.ico (Windows),
+ *   main/electron/resources/icon.icns (macOS), main/electron/resources/tray.png + main/electron/resources/trayTemplate(@2x).png (tray / menu bar),
+ *   main/electron/resources/badge.png (the Windows taskbar overlay that stands for a badge count).
+ * Run with `npx tsx main/tools/make-icons.ts`; the outputs are committed so packaging needs no step.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drawBadgeDot, drawIcon } from './icons/draw';
 import { encodeIcns, encodeIco, encodePng } from './icons/png';
 
-const root = join(import.meta.dirname, '..', 'build');
+const root = join(import.meta.dirname, '..', 'electron', 'resources');
 const sizes = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
 
 mkdirSync(join(root, 'icons'), { recursive: true });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { electronBinary, run, stageApp } from './native-abi.mjs';
 
-const root = join(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '..', '..');
 const electron = electronBinary(root);
 if (!electron.path) {
   console.error(
@@ -22,9 +22,9 @@ if (!electron.path) {
 }
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-if (run(root, bin('tsx'), ['scripts/build.ts']) !== 0) process.exit(1);
+if (run(root, bin('tsx'), ['main/tools/build.ts']) !== 0) process.exit(1);
 const appDir = stageApp(root, join(root, 'node_modules', '.cache', 'lead-inbox', 'electron-app'));
-const abi = run(root, process.execPath, ['scripts/ensure-electron-abi.mjs', '--root', appDir]);
+const abi = run(root, process.execPath, ['main/tools/ensure-electron-abi.mjs', '--root', appDir]);
 if (abi !== 0) process.exit(1);
 
 const child = spawn(

@@ -12,13 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '../relay/logger';
-import { createRelay, type Relay } from '../relay/server';
+import { silentLogger } from '../../relay/logger';
+import { createRelay, type Relay } from '../../relay/server';
 import { completeLogin, connectThroughHost } from './demoConnect';
-import { electronBinary } from './native-abi.mjs';
-import { createSimulator, type Simulator } from '../test/sim/server';
+import { electronBinary } from '../../main/tools/native-abi.mjs';
+import { createSimulator, type Simulator } from './server';
 
-const root = resolve(fileURLToPath(import.meta.url), '../..');
+const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const env = process.env;
 const dataDir = resolve(root, env.DEMO_DATA_DIR || '.demo-data');
 const intervalMs = Number(env.DEMO_INTERVAL_MS || 4000);

@@ -229,7 +229,7 @@ function moduleVersion(dir) {
 }
 
 /**
- * The whole of scripts/ensure-{node,electron}-abi.mjs but the rebuild command: `--root <dir>` picks
+ * The whole of main/tools/ensure-{node,electron}-abi.mjs but the rebuild command: `--root <dir>` picks
  * the app folder, `--check` only reports (1 = a switch is needed); otherwise the modules built for
  * another ABI are rebuilt under the lock with their addons backed up. `rebuild(root, pending)`
  * returns `{ ok, status }`; `failure(pending, status)` says what went wrong. Returns the exit code

@@ -1,4 +1,4 @@
-/** Types for scripts/native-abi.mjs (plain JS so `npm start` runs without a TypeScript loader). */
+/** Types for main/tools/native-abi.mjs (plain JS so `npm start` runs without a TypeScript loader). */
 export type BinaryAbi = { kind: 'abi'; abi: number } | { kind: 'napi' } | { kind: 'unknown' };
 export type ModuleState = BinaryAbi | { kind: 'missing' };
 export interface NativeModule {

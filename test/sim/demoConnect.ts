@@ -4,7 +4,7 @@
  * browser for the simulated login (the simulator auto-approves; we follow its redirect to the relay).
  */
 import { WebSocket } from 'ws';
-import type { HostClientFrame, HostServerFrame } from '../shared/bridge';
+import type { HostClientFrame, HostServerFrame } from '../../shared/bridge';
 
 export interface DemoAssets {
   whatsapp: { wabaId: string; phoneNumberId: string; systemUserToken: string } | null;

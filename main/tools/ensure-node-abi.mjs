@@ -3,9 +3,9 @@
  * Before tests: make sure better-sqlite3 and keytar are built for this Node (they are after
  * `npm install`, but not after `npm start` or `npm run dist` switched them to Electron).
  * Rebuilds only what differs, then proves the result by loading both modules in a child Node.
- *   node scripts/ensure-node-abi.mjs               switch if needed
- *   node scripts/ensure-node-abi.mjs --check       only report; exit 1 if a switch is needed
- *   node scripts/ensure-node-abi.mjs --root <dir>  work on another app folder
+ *   node main/tools/ensure-node-abi.mjs               switch if needed
+ *   node main/tools/ensure-node-abi.mjs --check       only report; exit 1 if a switch is needed
+ *   node main/tools/ensure-node-abi.mjs --root <dir>  work on another app folder
  */
 /* global console */
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ const { code, root, rebuilt } = ensureAbi({
   label: 'Node',
   target: nodeTarget(),
   argv: process.argv,
-  defaultRoot: join(import.meta.dirname, '..'),
+  defaultRoot: join(import.meta.dirname, '..', '..'),
   // prebuild-install fetches a prebuilt binary when online, else node-gyp compiles from source.
   rebuild: (root, pending) => {
     const status = run(root, 'npm', ['rebuild', ...pending]);

@@ -3,10 +3,10 @@
  * Before `npm start` / packaging: make sure better-sqlite3 and keytar are built for Electron's
  * ABI (never in postinstall: that would break the Node tests right after `npm install`).
  * Rebuilds only what differs, with @electron/rebuild, which fetches Electron's headers (network).
- * `npm test` switches back through scripts/ensure-node-abi.mjs.
- *   node scripts/ensure-electron-abi.mjs               switch if needed
- *   node scripts/ensure-electron-abi.mjs --check       only report; exit 1 if a switch is needed
- *   node scripts/ensure-electron-abi.mjs --root <dir>  work on another app folder (a staged copy,
+ * `npm test` switches back through main/tools/ensure-node-abi.mjs.
+ *   node main/tools/ensure-electron-abi.mjs               switch if needed
+ *   node main/tools/ensure-electron-abi.mjs --check       only report; exit 1 if a switch is needed
+ *   node main/tools/ensure-electron-abi.mjs --root <dir>  work on another app folder (a staged copy,
  *                                                       see stageApp in native-abi.mjs)
  */
 /* global console */
@@ -21,7 +21,7 @@ import {
   run,
 } from './native-abi.mjs';
 
-const project = join(import.meta.dirname, '..');
+const project = join(import.meta.dirname, '..', '..');
 const target = electronTarget(project);
 
 const { code, root, rebuilt } = ensureAbi({
