@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EventName, MethodInput, MethodName, MethodOutput } from '../../shared/index';
 import { call, errorText, on } from '../api/client';
+import { coalesce } from './coalesce';
 
 export interface CallState<T> {
   data: T | null;
@@ -11,7 +12,7 @@ export interface CallState<T> {
 
 /**
  * Loads a method's result and reloads it when the input changes or any of `refreshOn` fires
- * (events arriving in a burst reload once). Answers to stale inputs are dropped.
+ * (events arriving in a burst reload once, and at least once a second while it lasts). Answers to stale inputs are dropped.
  */
 export function useCall<M extends MethodName>(
   method: M,
@@ -36,14 +37,10 @@ export function useCall<M extends MethodName>(
   useEffect(load, [load]);
   const events = refreshOn.join(',');
   useEffect(() => {
-    let timer: number | undefined;
-    const schedule = () => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(load, 150);
-    };
+    const schedule = coalesce(load, 150, 1000);
     const offs = events ? events.split(',').map((e) => on(e as EventName, schedule)) : [];
     return () => {
-      window.clearTimeout(timer);
+      schedule.cancel();
       offs.forEach((off) => off());
     };
   }, [events, load]);

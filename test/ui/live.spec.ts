@@ -37,3 +37,21 @@ test('a lead created in the simulator appears on screen without a reload, with a
   await expect(page.getByTestId('lead-detail').getByRole('heading', { name: 'Jana Müller' })).toBeVisible();
   await expect(page.getByTestId('lead-detail').getByText('Cake orders', { exact: true }).first()).toBeVisible();
 });
+
+test('the history a first sync brings in fills the open Leads list without a reload', async ({ page, stack }) => {
+  const sim = stack.sim!;
+  const fbPage = sim.control.createPage({ name: 'Bakery Berlin', subscribed: false });
+  const form = sim.control.createForm({ pageId: fbPage.id, name: 'Cake orders' });
+  const nowS = Math.floor(Date.now() / 1000);
+  sim.control.createLeads(form.id, 240, { fromS: nowS - 20 * 86400, toS: nowS - 2 * 86400 });
+  await openApp(page, stack, 'leads');
+  await expect(page.getByTestId('leads-empty')).toBeVisible();
+  const marker = await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = Math.random()));
+
+  // Old leads are history, not news: no lead.received per lead, so the list follows the sync itself.
+  await stack.connect();
+  await expect(page.getByTestId('leads-count')).toHaveText('240 leads', { timeout: 15_000 });
+  await expect(page.getByRole('row').nth(1)).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(marker);
+  expect(await notificationsShown(page)).toEqual([]);
+});

@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { LinkedLead } from '../../../shared/index';
 import { kvGet, kvSet } from '../store/kv';
 import type { Db } from '../store/db';
+import { stmt } from '../store/statements';
 
 /** E.164 or null. Lead forms and WhatsApp give international numbers; without a country code we do not guess. */
 export function normalisePhone(raw: string | null | undefined): string | null {
@@ -34,24 +35,26 @@ interface LeadFields {
  * contact with the same phone: a lead's phone equal to a WhatsApp wa_id is the same person.
  */
 export function refreshLead(db: Db, leadId: string, now: number): void {
-  const lead = db.prepare('SELECT id, phone, email, full_name FROM leads WHERE id = ?').get(leadId) as
-    | LeadFields
-    | undefined;
+  const lead = stmt(db, 'SELECT id, phone, email, full_name FROM leads WHERE id = ?').get(
+    leadId,
+  ) as LeadFields | undefined;
   if (lead) indexLead(db, lead, now);
 }
 
 function indexLead(db: Db, lead: LeadFields, now: number): void {
   const phone = normalisePhone(lead.phone);
   const email = lead.email?.trim().toLowerCase() || null;
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO lead_match(lead_id, phone_e164, email_lc, name_lc) VALUES (?, ?, ?, ?)
      ON CONFLICT(lead_id) DO UPDATE SET phone_e164 = excluded.phone_e164, email_lc = excluded.email_lc,
        name_lc = excluded.name_lc`,
   ).run(lead.id, phone, email, nameKey(lead.full_name));
   if (!phone) return;
-  const contact = db
-    .prepare(`SELECT contact_id FROM contact_keys WHERE kind = 'phone' AND scope = '' AND value = ?`)
-    .get(phone) as { contact_id: number } | undefined;
+  const contact = stmt(
+    db,
+    `SELECT contact_id FROM contact_keys WHERE kind = 'phone' AND scope = '' AND value = ?`,
+  ).get(phone) as { contact_id: number } | undefined;
   if (contact) linkLead(db, contact.contact_id, lead.id, 'phone', now);
 }
 
@@ -59,7 +62,9 @@ function indexLead(db: Db, lead: LeadFields, now: number): void {
 export function sweepLeads(db: Db, now: number, batch = 2000): number {
   const from = Number(kvGet(db, 'conversations.leadSweepRowid') ?? 0);
   const rows = db
-    .prepare('SELECT rowid AS r, id, phone, email, full_name FROM leads WHERE rowid > ? ORDER BY rowid LIMIT ?')
+    .prepare(
+      'SELECT rowid AS r, id, phone, email, full_name FROM leads WHERE rowid > ? ORDER BY rowid LIMIT ?',
+    )
     .all(from, batch) as (LeadFields & { r: number })[];
   if (rows.length === 0) return 0;
   db.transaction(() => {
@@ -71,14 +76,20 @@ export function sweepLeads(db: Db, now: number, batch = 2000): number {
 
 /** Links every lead whose phone is this contact's phone (called when a WhatsApp contact appears). */
 export function linkLeadsByPhone(db: Db, contactId: number, phoneE164: string, now: number): void {
-  const leads = db.prepare('SELECT lead_id FROM lead_match WHERE phone_e164 = ?').all(phoneE164) as {
+  const leads = stmt(db, 'SELECT lead_id FROM lead_match WHERE phone_e164 = ?').all(phoneE164) as {
     lead_id: string;
   }[];
   for (const l of leads) linkLead(db, contactId, l.lead_id, 'phone', now);
 }
 
 /** A lead belongs to one person; an automatic phone link never overrides the owner's choice. */
-export function linkLead(db: Db, contactId: number, leadId: string, how: 'phone' | 'owner', now: number): void {
+export function linkLead(
+  db: Db,
+  contactId: number,
+  leadId: string,
+  how: 'phone' | 'owner',
+  now: number,
+): void {
   if (how === 'owner') {
     db.prepare(
       `INSERT INTO contact_leads(lead_id, contact_id, how, linked_at) VALUES (?, ?, 'owner', ?)
@@ -111,11 +122,14 @@ export function leadsForContact(db: Db, contactId: number): LinkedLead[] {
     .all(contactId) as (LeadRowLite & { how: LinkedLead['reason'] })[];
   const out: LinkedLead[] = linked.map((l) => toLinked(l, 'linked', l.how));
   const contact = db.prepare('SELECT name, email FROM contacts WHERE id = ?').get(contactId) as
-    | { name: string | null; email: string | null }
-    | undefined;
+    { name: string | null; email: string | null } | undefined;
   if (!contact) return out;
   const seen = new Set(out.map((l) => l.id));
-  const suggest = (column: 'email_lc' | 'name_lc', value: string | null, reason: 'email' | 'name') => {
+  const suggest = (
+    column: 'email_lc' | 'name_lc',
+    value: string | null,
+    reason: 'email' | 'name',
+  ) => {
     if (!value) return;
     const rows = db
       .prepare(
@@ -135,7 +149,11 @@ export function leadsForContact(db: Db, contactId: number): LinkedLead[] {
   return out;
 }
 
-function toLinked(l: LeadRowLite, link: LinkedLead['link'], reason: LinkedLead['reason']): LinkedLead {
+function toLinked(
+  l: LeadRowLite,
+  link: LinkedLead['link'],
+  reason: LinkedLead['reason'],
+): LinkedLead {
   return {
     id: l.id,
     name: l.full_name,

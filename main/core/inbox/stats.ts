@@ -1,5 +1,6 @@
 import type { HomeStats } from '../../../shared/api/inbox';
 import type { Db } from '../store/db';
+import { median } from '../speedToLead/stats';
 
 const dayMs = 86_400_000;
 /** More groups than this make an unreadable chart; the rest are summed as "Other". */
@@ -87,21 +88,10 @@ function speedToLead(db: Db, days: number, offset: number, firstDay: number, fro
   };
 }
 
-/** Unread conversations, when the conversations store exists in this build. */
-function unreadThreads(db: Db): number | null {
-  const cols = db.prepare("SELECT name FROM pragma_table_info('threads')").pluck().all() as string[];
-  if (cols.includes('unread_count')) return db.prepare('SELECT count(*) FROM threads WHERE unread_count > 0').pluck().get() as number;
-  if (cols.includes('unread')) return db.prepare('SELECT count(*) FROM threads WHERE unread > 0').pluck().get() as number;
-  return null;
+function unreadThreads(db: Db): number {
+  return db.prepare('SELECT count(*) FROM threads WHERE unread_count > 0').pluck().get() as number;
 }
 
 function sum(a: number[]): number {
   return a.reduce((x, y) => x + y, 0);
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }

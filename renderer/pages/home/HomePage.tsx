@@ -11,7 +11,7 @@ export function HomePage() {
   const stats = useCall(
     'home.stats',
     { days, groupBy, utcOffsetMinutes: -new Date().getTimezoneOffset() },
-    ['lead.received', 'lead.updated', 'threads.unreadChanged'],
+    ['lead.received', 'lead.updated', 'sync.progress', 'threads.unreadChanged'],
   );
   const s = stats.data;
   const totalInPeriod = s ? s.series.reduce((n, x) => n + x.counts.reduce((a, b) => a + b, 0), 0) : 0;

@@ -30,7 +30,7 @@ export function LeadsPage({ leadId }: { leadId: string | null }) {
   const [announce, setAnnounce] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
   const data = useLeadWindows(filter, sort);
-  const facets = useCall('leads.facets', {}, ['lead.received', 'lead.updated', 'pages.changed']);
+  const facets = useCall('leads.facets', {}, ['lead.received', 'lead.updated', 'pages.changed', 'sync.progress']);
   const stagesCall = useCall('stages.list', {});
   const stages = useMemo(() => stagesCall.data?.stages ?? [], [stagesCall.data]);
   const columns = useMemo(() => allColumns.filter((c) => columnKeys.includes(c.key)), [columnKeys]);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { LeadRow } from '../../../shared/index';
 import type { LeadFilter, LeadSort } from '../../../shared/api/leads';
 import { call, errorText, on } from '../../api/client';
+import { coalesce } from '../../hooks/coalesce';
 
 export const blockSize = 100;
 /** Blocks kept in memory; the rest are fetched again when scrolled back to. */
@@ -84,12 +85,10 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
   }, [fetchBlock]);
 
   useEffect(() => {
-    let timer: number | undefined;
-    const later = () => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(refresh, 120);
-    };
+    const later = coalesce(refresh, 120, 1000);
     const offReceived = on('lead.received', later);
+    // A first backfill writes history without a lead.received per lead: follow its progress.
+    const offSync = on('sync.progress', later);
     const offUpdated = on('lead.updated', ({ lead }) => {
       for (const rows of blocks.current.values()) {
         const i = rows.findIndex((r) => r.id === lead.id);
@@ -99,8 +98,9 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
       later();
     });
     return () => {
-      window.clearTimeout(timer);
+      later.cancel();
       offReceived();
+      offSync();
       offUpdated();
     };
   }, [refresh]);
