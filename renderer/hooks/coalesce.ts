@@ -1,26 +1,23 @@
 /**
- * Runs `fn` once after a burst of calls has been quiet for `wait` ms, but at least every `maxWait`
- * ms while the burst lasts: a backfill sends progress for minutes, and the screen should follow it
- * instead of waiting for the end.
+ * Runs `fn` for a burst of calls at once when it has not run for `minGapMs`, then at most once per
+ * `minGapMs` while the burst lasts (the last call always gets a run after it). A debounce would
+ * wait for a quiet moment that a steady 10 leads/s, or a backfill's progress, never leaves.
  */
-export function coalesce(fn: () => void, wait: number, maxWait: number) {
+export function coalesce(fn: () => void, minGapMs: number) {
   let timer: number | undefined;
-  let burstStart: number | null = null;
+  let lastRun = -Infinity;
   const fire = () => {
     timer = undefined;
-    burstStart = null;
+    lastRun = performance.now();
     fn();
   };
   const schedule = () => {
-    const now = Date.now();
-    burstStart ??= now;
-    window.clearTimeout(timer);
-    timer = window.setTimeout(fire, Math.max(0, Math.min(wait, burstStart + maxWait - now)));
+    if (timer !== undefined) return;
+    timer = window.setTimeout(fire, Math.max(0, lastRun + minGapMs - performance.now()));
   };
   schedule.cancel = () => {
     window.clearTimeout(timer);
     timer = undefined;
-    burstStart = null;
   };
   return schedule;
 }

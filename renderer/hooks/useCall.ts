@@ -12,7 +12,7 @@ export interface CallState<T> {
 
 /**
  * Loads a method's result and reloads it when the input changes or any of `refreshOn` fires
- * (events arriving in a burst reload once, and at least once a second while it lasts). Answers to stale inputs are dropped.
+ * (a burst of events reloads at once, then at most twice a second while it lasts). Answers to stale inputs are dropped.
  */
 export function useCall<M extends MethodName>(
   method: M,
@@ -37,7 +37,7 @@ export function useCall<M extends MethodName>(
   useEffect(load, [load]);
   const events = refreshOn.join(',');
   useEffect(() => {
-    const schedule = coalesce(load, 150, 1000);
+    const schedule = coalesce(load, 500);
     const offs = events ? events.split(',').map((e) => on(e as EventName, schedule)) : [];
     return () => {
       schedule.cancel();

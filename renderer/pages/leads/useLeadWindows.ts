@@ -85,7 +85,7 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
   }, [fetchBlock]);
 
   useEffect(() => {
-    const later = coalesce(refresh, 120, 1000);
+    const later = coalesce(refresh, 200);
     const offReceived = on('lead.received', later);
     // A first backfill writes history without a lead.received per lead: follow its progress.
     const offSync = on('sync.progress', later);
