@@ -4,15 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { rerunInsidePrivateKeyringIfNeeded } from '../main/tools/privateKeyring';
 
-// The keychain tests need a Secret Service. On a Linux machine without a desktop session (CI, SSH,
-// containers) run the whole suite inside a private D-Bus session with a throwaway gnome-keyring.
-if (needsPrivateKeyring()) {
-  console.log('No desktop keyring session here: running the tests inside a private gnome-keyring.');
-  const args = ['.ci/with-keyring.sh', 'npx', 'tsx', 'test/runAll.ts', ...process.argv.slice(2)];
-  const r = spawnSync('bash', args, { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+// The keychain tests need a Secret Service: without a desktop session, run inside a private one.
+rerunInsidePrivateKeyringIfNeeded(process.cwd(), 'test/runAll.ts', 'running the tests');
 
 interface Step {
   name: string;
@@ -86,13 +81,6 @@ for (const step of steps) {
 }
 console.log(`\nSUMMARY: ${failed ? 'FAILED' : 'PASSED'} — ${results.join('; ')}`);
 process.exit(failed ? 1 : 0);
-
-function needsPrivateKeyring(): boolean {
-  if (process.platform !== 'linux' || process.env.LEAD_INBOX_IN_KEYRING) return false;
-  if (process.env.DBUS_SESSION_BUS_ADDRESS) return false;
-  const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-  return has('dbus-run-session') && has('gnome-keyring-daemon');
-}
 
 function readJson(file: string): unknown {
   try {

@@ -16,9 +16,12 @@ import { silentLogger } from '../../relay/logger';
 import { createRelay, type Relay } from '../../relay/server';
 import { completeLogin, connectThroughHost } from './demoConnect';
 import { electronBinary } from '../../main/tools/native-abi.mjs';
+import { rerunInsidePrivateKeyringIfNeeded } from '../../main/tools/privateKeyring';
 import { createSimulator, type Simulator } from './server';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
+// The app keeps its (simulated) tokens in the OS keychain, as it does for real ones.
+rerunInsidePrivateKeyringIfNeeded(root, fileURLToPath(import.meta.url), 'running the demo');
 const env = process.env;
 const dataDir = resolve(root, env.DEMO_DATA_DIR || '.demo-data');
 const intervalMs = Number(env.DEMO_INTERVAL_MS || 4000);
