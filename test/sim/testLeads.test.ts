@@ -52,7 +52,12 @@ describe('test_leads', () => {
     expect(data[0]!.field_data).toEqual(fieldData);
 
     // By id it is an organic lead.
-    const lead = await graph(env.sim, 'GET', `${leadId}?fields=id,is_organic,ad_id`, page.accessToken);
+    const lead = await graph(
+      env.sim,
+      'GET',
+      `${leadId}?fields=id,is_organic,ad_id`,
+      page.accessToken,
+    );
     expect(lead.json).toMatchObject({ id: leadId, is_organic: true });
     expect(lead.json).not.toHaveProperty('ad_id');
 
