@@ -14,6 +14,7 @@ import { afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHost, type Host } from '../../main/host/server';
 import type { HostServerFrame } from '../../shared/bridge';
+import type { Result } from '../../shared/errors';
 import { appSecret, leadRows, startStack, waitFor, type Stack } from '../core/harness';
 import { scanForSecrets, type Secret } from './scan';
 
@@ -34,18 +35,18 @@ async function renderer(h: Host) {
   });
   await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
   const frames: string[] = [];
-  const pending = new Map<number, (f: HostServerFrame) => void>();
+  const pending = new Map<number, (r: Result<unknown>) => void>();
   ws.on('message', (data) => {
     const text = data.toString();
     frames.push(text);
     const frame = JSON.parse(text) as HostServerFrame;
-    if ('id' in frame) pending.get(frame.id)?.(frame);
+    if ('id' in frame) pending.get(frame.id)?.(frame.result);
   });
   let next = 1;
   const call = (method: string, input: unknown = {}) =>
-    new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>((ok) => {
+    new Promise<Result<unknown>>((ok) => {
       const id = next++;
-      pending.set(id, (f) => ok((f as { result: never }).result));
+      pending.set(id, ok);
       ws.send(JSON.stringify({ id, method, input }));
     });
   return { frames, call, close: () => ws.close() };
@@ -70,7 +71,10 @@ it(
     // Everything the owner does goes through the renderer's socket.
     const login = await ui.call('auth.connectFacebook');
     expect(login).toMatchObject({ ok: true, value: { outcome: 'connected' } });
-    const listed = (await ui.call('pages.list')) as { value: { pages: { id: string }[] } };
+    const listed = (await ui.call('pages.list')) as {
+      ok: true;
+      value: { pages: { id: string }[] };
+    };
     for (const p of listed.value.pages)
       expect((await ui.call('pages.setEnabled', { pageId: p.id, enabled: true })).ok).toBe(true);
     await waitFor(() => leadRows(stack!.desktop.core).length === 5, 'the backfill');
@@ -109,7 +113,7 @@ it(
     sim.revokeToken({ userId: sim.ownerId(), subcode: 467 });
     await ui.call('sync.now', {});
     await waitFor(async () => {
-      const s = (await ui.call('connection.status')) as { value: { state: string } };
+      const s = (await ui.call('connection.status')) as { ok: true; value: { state: string } };
       return s.value.state !== 'connected';
     }, 'the broken login reported');
 
