@@ -29,20 +29,21 @@ export function useCall<M extends MethodName>(
   const load = useCallback(() => {
     const mine = ++seq.current;
     setState((s) => ({ ...s, loading: true }));
-    call(method, JSON.parse(key) as MethodInput<M>).then(
+    return call(method, JSON.parse(key) as MethodInput<M>).then(
       (data) => mine === seq.current && setState({ data, error: null, loading: false }),
       (e: unknown) => mine === seq.current && setState((s) => ({ data: s.data, error: errorText(e), loading: false })),
     );
   }, [method, key]);
-  useEffect(load, [load]);
+  useEffect(() => void load(), [load]);
   const events = refreshOn.join(',');
   useEffect(() => {
-    const schedule = coalesce(load, 500);
+    // At most one reload in flight; a slow one (Home's stats on a big store) spaces the next out.
+    const schedule = coalesce(load, { minGapMs: 500, busyFactor: 4 });
     const offs = events ? events.split(',').map((e) => on(e as EventName, schedule)) : [];
     return () => {
       schedule.cancel();
       offs.forEach((off) => off());
     };
   }, [events, load]);
-  return { ...state, reload: load };
+  return { ...state, reload: () => void load() };
 }

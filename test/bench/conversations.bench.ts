@@ -14,6 +14,7 @@ import { startStack } from '../ui/stack';
 import { threadMethods } from '../../shared/api/threads';
 import { createHarness, messengerEntry, PAGE, T0, userMessage, waEntry, waMessage, waValue } from '../conversations/harness';
 import { latencyOf, median, wsRoundTrip } from './baselines';
+import { Legs, pageFrames, tapNodeSockets, tapPageSocket } from './e2eLegs';
 import type { Benchmark, Figure } from './types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -113,6 +114,12 @@ async function keychainWorks(): Promise<boolean> {
  */
 async function inboundToScreen(count: number, log: (m: string) => void): Promise<{ total: number[]; coreToScreen: number[] }> {
   ensureRendererBuilt();
+  const legs = new Legs();
+  const benchIds = (text: string) => Array.from(text.matchAll(/bench (\d+)/g), (m) => m[1]!);
+  const untap = tapNodeSockets((dir, text, t) => {
+    if (text.startsWith('{"type":"event"')) for (const id of benchIds(text)) legs.mark(id, dir === 'out' ? 'relay frame out' : 'core frame in', t);
+    else if (dir === 'out' && text.startsWith('{"event":"message.updated"')) for (const id of benchIds(text)) legs.mark(id, 'host frame out', t);
+  });
   const stack = await startStack();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   try {
@@ -126,6 +133,7 @@ async function inboundToScreen(count: number, log: (m: string) => void): Promise
     const threadId = `messenger:${page.id}:${psid}`;
     for (let i = 0; i < 500 && !(stack.core.db.prepare('SELECT 1 FROM threads WHERE id = ?').get(threadId)); i++) await sleep(10);
     const tab = await browser.newPage();
+    await tapPageSocket(tab, '(p) => (p && p.message ? (/^bench (\\d+)$/.exec(p.message.text || "") || [])[1] : undefined)');
     await tab.goto(stack.host.url.replace('#/', `#/thread/${encodeURIComponent(threadId)}`));
     await tab.locator('.msg-text', { hasText: 'hello' }).waitFor();
     await tab.evaluate(() => {
@@ -155,6 +163,7 @@ async function inboundToScreen(count: number, log: (m: string) => void): Promise
       const wait = start + i * 20 - performance.now();
       if (wait > 0) await sleep(wait);
       sentAt[i] = Date.now();
+      legs.mark(String(i), 'sim send', sentAt[i]);
       sim.control.inboundMessage({ pageId: page.id, psid, text: `bench ${i}` });
     }
     let seen: Record<string, number> = {};
@@ -172,12 +181,17 @@ async function inboundToScreen(count: number, log: (m: string) => void): Promise
       if (m && at !== undefined) accepted.push(at - sentAt[Number(m[1])]!);
     }
     const relayIn = latencyOf(accepted);
+    for (const [id, t] of Object.entries(coreAt)) legs.mark(id, 'core commit', t);
+    for (const [id, t] of Object.entries((await pageFrames(tab))['message.updated'] ?? {})) legs.mark(id, 'page frame in', t);
+    for (const [id, t] of Object.entries(seen)) legs.mark(id, 'DOM', t);
+    legs.report(['sim send', 'relay frame out', 'core frame in', 'core commit', 'host frame out', 'page frame in', 'DOM'], log);
     log(`  of which webhook answered 200 by the relay: p50 ${relayIn.p50.toFixed(1)} ms, p99 ${relayIn.p99.toFixed(1)} ms`);
     log(`  of which webhook → core commit: p50 ${inCore.p50.toFixed(1)} ms, p99 ${inCore.p99.toFixed(1)} ms`);
     if (lat.length < count) log(`only ${lat.length}/${count} messages reached the screen`);
     const coreToScreen = sentAt.map((_, i) => (seen[String(i)] ?? NaN) - (coreAt[String(i)] ?? NaN)).filter((x) => Number.isFinite(x));
     return { total: lat, coreToScreen };
   } finally {
+    untap();
     await browser.close();
     await stack.close();
   }

@@ -10,6 +10,7 @@ import { chromium } from '@playwright/test';
 import { ensureRendererBuilt } from '../ui/fixture';
 import { startStack } from '../ui/stack';
 import { latencyOf, median, wsRoundTrip } from './baselines';
+import { Legs, pageFrames, tapNodeSockets, tapPageSocket } from './e2eLegs';
 import type { Benchmark, Figure } from './types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -23,8 +24,21 @@ async function webhookToScreen(
   count: number,
   ratePerSec: number,
   log: (m: string) => void,
+  staticDir?: string,
 ): Promise<{ named: number[]; row: number[] }> {
-  const stack = await startStack();
+  const legs = new Legs();
+  const leadgenIds = (text: string) => Array.from(text.matchAll(/leadgen_id\\*":\\*"?(\d+)/g), (m) => m[1]!);
+  const untap = tapNodeSockets((dir, text, t) => {
+    if (text.startsWith('{"type":"event"')) {
+      for (const id of leadgenIds(text)) legs.mark(id, dir === 'out' ? 'relay frame out' : 'core frame in', t);
+    } else if (dir === 'out' && text.startsWith('{"event":"lead.updated"')) {
+      const { payload } = JSON.parse(text) as { payload: { lead: { id: string; name: string | null } } };
+      if (payload.lead.name) legs.mark(payload.lead.id, 'host frame out', t);
+    }
+  });
+  const stack = await startStack({ staticDir });
+  stack.core.events.on('lead.received', ({ lead }) => legs.mark(lead.id, 'core commit'));
+  stack.core.events.on('lead.updated', ({ lead }) => lead.name && legs.mark(lead.id, 'graph fetched'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu'],
@@ -36,6 +50,7 @@ async function webhookToScreen(
     await stack.connect();
     // Tall enough that every lead of a refresh burst is drawn (the table is virtualised).
     const tab = await browser.newPage({ viewport: { width: 1400, height: 4000 } });
+    await tapPageSocket(tab, '(p) => (p && p.lead && p.lead.name ? p.lead.id : undefined)');
     await tab.goto(stack.host.url.replace('#/', '#/leads'));
     // The Leads view has rendered (an empty list shows no grid yet): the app root has content.
     await tab.waitForFunction(
@@ -74,6 +89,7 @@ async function webhookToScreen(
         ],
       });
       sentAt.set(lead.id, t);
+      legs.mark(lead.id, 'sim send', t);
     }
     let seen: Seen = { row: {}, named: {} };
     for (let i = 0; i < 600; i++) {
@@ -85,8 +101,17 @@ async function webhookToScreen(
     const row = [...sentAt].map(([id, t]) => (seen.row[id] ?? NaN) - t).filter(Number.isFinite);
     if (named.length < count)
       log(`only ${named.length}/${count} leads showed their name on screen within 60 s`);
+    for (const d of sim.deliveries()) {
+      const at = d.attempts.find((a) => a.status === 200)?.at;
+      if (at !== undefined) for (const id of leadgenIds(d.body)) legs.mark(id, 'relay 200', at);
+    }
+    const frames = await pageFrames(tab);
+    for (const [id, t] of Object.entries(frames['lead.updated'] ?? {})) legs.mark(id, 'page frame in', t);
+    for (const [id, t] of Object.entries(seen.named)) legs.mark(id, 'DOM named', t);
+    legs.report(['sim send', 'relay 200', 'relay frame out', 'core frame in', 'core commit', 'graph fetched', 'host frame out', 'page frame in', 'DOM named'], log);
     return { named, row };
   } finally {
+    untap();
     await browser.close();
     await stack.close();
   }
@@ -102,7 +127,18 @@ const bench: Benchmark = {
     const all: number[] = [];
     const rows: number[] = [];
     const p50s: number[] = [];
+    // A/B in one run: BENCH_BASELINE_RENDERER=<another renderer build> runs it before each run of
+    // dist/renderer, same stack, same load; only the candidate's samples make the figure.
+    const baselineDir = process.env.BENCH_BASELINE_RENDERER;
+    const baseP50s: number[] = [];
     for (let r = 0; r < runs; r++) {
+      if (baselineDir) {
+        ctx.log(`run ${r + 1}, baseline renderer ${baselineDir}:`);
+        const base = await webhookToScreen(count, rate, ctx.log, baselineDir);
+        baseP50s.push(latencyOf(base.named).p50);
+        ctx.log(`run ${r + 1} baseline: name on screen p50 ${latencyOf(base.named).p50.toFixed(1)} ms, p99 ${latencyOf(base.named).p99.toFixed(1)} ms`);
+        ctx.log(`run ${r + 1}, dist/renderer:`);
+      }
       const { named, row } = await webhookToScreen(count, rate, ctx.log);
       all.push(...named);
       rows.push(...row);
@@ -111,6 +147,7 @@ const bench: Benchmark = {
         `run ${r + 1}: name on screen p50 ${latencyOf(named).p50.toFixed(1)} ms, p99 ${latencyOf(named).p99.toFixed(1)} ms; row first drawn p50 ${latencyOf(row).p50.toFixed(1)} ms`,
       );
     }
+    if (baselineDir) ctx.log(`A/B: p50 of run p50s ${median(p50s).toFixed(1)} ms vs baseline ${median(baseP50s).toFixed(1)} ms`);
     const rtt = await wsRoundTrip({ samples: 2_000 });
     const s = latencyOf(all);
     const r = latencyOf(rows);

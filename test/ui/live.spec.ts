@@ -55,3 +55,30 @@ test('the history a first sync brings in fills the open Leads list without a rel
   expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(marker);
   expect(await notificationsShown(page)).toEqual([]);
 });
+
+test('a steady stream of leads shows up while it lasts, every row with its name', async ({ page, stack }) => {
+  const sim = stack.sim!;
+  const fbPage = sim.control.createPage({ name: 'Bakery Berlin', subscribed: false });
+  const form = sim.control.createForm({ pageId: fbPage.id, name: 'Cake orders' });
+  await stack.connect();
+  await openApp(page, stack, 'leads');
+  await expect(page.getByTestId('leads-empty')).toBeVisible();
+  // 10 leads a second for 5 s: the list must follow the stream, not wait for a quiet moment.
+  const total = 50;
+  let sent = 0;
+  const stream = new Promise<void>((done) => {
+    const timer = setInterval(() => {
+      sim.control.createLead({ formId: form.id, fieldData: [{ name: 'full_name', values: [`Stream Lead ${sent}`] }] });
+      if (++sent === total) {
+        clearInterval(timer);
+        done();
+      }
+    }, 100);
+  });
+  await expect(page.getByRole('row', { name: /Stream Lead \d/ }).first()).toBeVisible({ timeout: 15_000 });
+  expect(sent).toBeLessThan(total);
+  await stream;
+  await expect(page.getByTestId('leads-count')).toHaveText(`${total} leads`, { timeout: 15_000 });
+  await expect(page.getByRole('row', { name: /Stream Lead 49\b/ })).toBeVisible();
+  await expect(page.getByText('Fetching…')).toHaveCount(0);
+});

@@ -27,6 +27,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Start without simulator + relay (pure UI tests on seeded data; faster). */
   offline?: boolean;
+  /** Another renderer build to serve (benchmarks compare a baseline build in the same run). */
+  staticDir?: string;
 }
 
 export interface Stack {
@@ -58,7 +60,7 @@ const tuning: Partial<CoreTuning> = {
   relayHeartbeatMs: 1_000,
 };
 
-async function startDesktop(config: CoreConfig, opened: string[]): Promise<{ core: Core; host: Host }> {
+async function startDesktop(config: CoreConfig, opened: string[], staticDir = 'dist/renderer'): Promise<{ core: Core; host: Host }> {
   const logger = createFileLogger({ dir: join(config.dataDir, 'logs') });
   const core = createCore({
     config,
@@ -74,7 +76,7 @@ async function startDesktop(config: CoreConfig, opened: string[]): Promise<{ cor
     tuning,
   });
   await core.start();
-  const host = await startHost({ core, port: 0, staticDir: 'dist/renderer', exportsDir: join(config.dataDir, 'exports') });
+  const host = await startHost({ core, port: 0, staticDir, exportsDir: join(config.dataDir, 'exports') });
   return { core, host };
 }
 
@@ -105,7 +107,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     dialogUrl: sim?.url,
   };
   const opened: string[] = [];
-  let desktop = await startDesktop(config, opened);
+  let desktop = await startDesktop(config, opened, opts.staticDir);
 
   const stack: Stack = {
     dataDir,
@@ -132,7 +134,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async restart() {
       await desktop.host.close();
       await desktop.core.stop();
-      desktop = await startDesktop(config, opened);
+      desktop = await startDesktop(config, opened, opts.staticDir);
     },
     async keychainAccounts() {
       return (await keytar.findCredentials(keychainService)).map((c) => c.account).sort();

@@ -24,19 +24,35 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
   const inflight = useRef(new Set<number>());
   const generation = useRef(0);
   const visible = useRef<[number, number]>([0, 0]);
+  /**
+   * Rows from lead.updated events, numbered in arrival order. A block asked for before an edit
+   * arrived may hold the row as it was (a new lead still "Fetching…" when its fields land a few ms
+   * later): the edit wins over such an answer instead of waiting for the next refresh.
+   */
+  const edits = useRef(new Map<string, { lead: LeadRow; seq: number }>());
+  const eventSeq = useRef(0);
+  const withNewerEdits = (rows: LeadRow[], sentAfter: number): LeadRow[] =>
+    edits.current.size === 0
+      ? rows
+      : rows.map((row) => {
+          const edit = edits.current.get(row.id);
+          return edit && edit.seq > sentAfter ? edit.lead : row;
+        });
 
   const fetchBlock = useCallback(
-    (b: number) => {
-      if (blocks.current.has(b) || inflight.current.has(b)) return;
+    (b: number): Promise<void> => {
+      if (blocks.current.has(b) || inflight.current.has(b)) return Promise.resolve();
       inflight.current.add(b);
       const gen = generation.current;
+      const sentAfter = eventSeq.current;
       const [f, s] = JSON.parse(key) as [LeadFilter, LeadSort];
-      call('leads.list', { ...f, sort: s, offset: b * blockSize, limit: blockSize }).then(
+      return call('leads.list', { ...f, sort: s, offset: b * blockSize, limit: blockSize }).then(
         (r) => {
           if (gen !== generation.current) return;
           inflight.current.delete(b);
-          blocks.current.set(b, r.rows);
+          blocks.current.set(b, withNewerEdits(r.rows, sentAfter));
           stale.current.delete(b);
+          if (inflight.current.size === 0) edits.current.clear();
           if (blocks.current.size > maxBlocks) {
             const [lo, hi] = visible.current;
             for (const k of blocks.current.keys()) if (k < lo - 5 || k > hi + 5) blocks.current.delete(k);
@@ -60,19 +76,21 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
       const lo = Math.floor(start / blockSize);
       const hi = Math.floor(Math.max(start, end) / blockSize);
       visible.current = [lo, hi];
-      for (let b = lo; b <= hi; b++) fetchBlock(b);
+      for (let b = lo; b <= hi; b++) void fetchBlock(b);
     },
     [fetchBlock],
   );
 
-  /** Refetch what is on screen; keep showing the old rows meanwhile. */
+  /** Refetch what is on screen; keep showing the old rows meanwhile. Resolves when all landed. */
   const refresh = useCallback(() => {
     generation.current++;
     for (const [k, v] of blocks.current) stale.current.set(k, v);
     blocks.current.clear();
     inflight.current.clear();
     const [lo, hi] = visible.current;
-    for (let b = lo; b <= hi; b++) fetchBlock(b);
+    const landed: Promise<void>[] = [];
+    for (let b = lo; b <= hi; b++) landed.push(fetchBlock(b));
+    return Promise.all(landed);
   }, [fetchBlock]);
 
   useEffect(() => {
@@ -80,21 +98,31 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
     blocks.current.clear();
     stale.current.clear();
     inflight.current.clear();
+    edits.current.clear();
     setTotal(null);
-    fetchBlock(0);
+    void fetchBlock(0);
   }, [fetchBlock]);
 
   useEffect(() => {
-    const later = coalesce(refresh, 200);
+    // A new lead shows as soon as one refresh can fetch it; a slow store spaces refreshes out.
+    const later = coalesce(refresh, { minGapMs: 50, busyFactor: 4 });
     const offReceived = on('lead.received', later);
     // A first backfill writes history without a lead.received per lead: follow its progress.
     const offSync = on('sync.progress', later);
     const offUpdated = on('lead.updated', ({ lead }) => {
-      for (const rows of blocks.current.values()) {
-        const i = rows.findIndex((r) => r.id === lead.id);
-        if (i >= 0) rows[i] = lead;
+      if (inflight.current.size > 0) {
+        edits.current.set(lead.id, { lead, seq: ++eventSeq.current });
+        if (edits.current.size > 5_000) edits.current.clear();
       }
-      redraw();
+      let shown = false;
+      for (const rows of [...blocks.current.values(), ...stale.current.values()]) {
+        const i = rows.findIndex((r) => r.id === lead.id);
+        if (i >= 0) {
+          rows[i] = lead;
+          shown = true;
+        }
+      }
+      if (shown) redraw();
       later();
     });
     return () => {
