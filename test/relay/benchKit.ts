@@ -1,10 +1,14 @@
 /**
  * Shared pieces of the relay benchmarks (test/bench/relay*.bench.ts): Meta-shaped signed bodies,
- * an in-process relay with one bound install, and a stream client that acks like a desktop.
+ * the relay as hosted (bundled, its own process) or in-process, with one bound install, a bare
+ * node:http server in its own process (the limit), and a stream client that acks like a desktop.
  */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { bundleRelay } from '../../relay/bundle';
 import { WebSocket } from 'ws';
 import { silentLogger } from '../../relay/logger';
 import { createRelay, type Relay } from '../../relay/server';
@@ -67,6 +71,119 @@ export async function relayWithInstall(ctx: BenchContext): Promise<{ relay: Rela
   db.close();
   relay = await relayIn(dir);
   return { relay, bearer: install.bearer, dir };
+}
+
+/** A server in a child process of its own: what a load generator on the same box talks to. */
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** CPU time (user + system) the process has used so far, in ms. */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+function cpuMsOf(pid: number): number {
+  // /proc/<pid>/stat fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Spawns `node <args>` and waits for its `{"msg":"relay ready","url":...}` line on stdout. */
+async function spawnServer(args: string[], env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"relay ready","url":"([^"]+)"/.exec(out);
+      if (m) resolveUrl(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  child.stdout!.resume();
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    cpuMs: () => cpuMsOf(pid),
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const bundles = new Map<string, Promise<string>>();
+
+/** The bundled relay (relay/bundle.ts), built once per scratch folder. */
+function relayBundle(ctx: BenchContext): Promise<string> {
+  const outDir = join(ctx.tmpDir, 'bundle');
+  let file = bundles.get(outDir);
+  if (!file) {
+    file = bundleRelay(outDir).then((f) => {
+      // node resolves the external native modules (better-sqlite3, ws) from the bundle's folder upwards.
+      if (!existsSync(join(outDir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(outDir, 'node_modules'), 'dir');
+      return f;
+    });
+    bundles.set(outDir, file);
+  }
+  return file;
+}
+
+/**
+ * The relay as hosted: the bundled build on plain node, a child process of its own, so its CPU,
+ * its threads and its RSS are the server's alone (not shared with the benchmark's client).
+ */
+export async function relayProcess(ctx: BenchContext, dataDir: string): Promise<ServerProcess> {
+  return spawnServer([await relayBundle(ctx)], {
+    RELAY_PORT: '0',
+    RELAY_HOST: '127.0.0.1',
+    RELAY_DATA_DIR: dataDir,
+    META_APP_ID: 'bench',
+    META_APP_SECRET: SECRET,
+    META_VERIFY_TOKEN: 'v',
+    GRAPH_API_URL: 'http://127.0.0.1:9',
+    RELAY_RATE_PUBLIC_PER_SEC: '1000000000',
+    RELAY_RATE_WEBHOOK_PER_SEC: '1000000000',
+  });
+}
+
+/** The relay process with one install bound to page-1 (bound through SQLite, then restarted). */
+export async function relayProcessWithInstall(ctx: BenchContext): Promise<{ relay: ServerProcess; bearer: string }> {
+  const dir = freshDir(ctx);
+  let relay = await relayProcess(ctx, dir);
+  const install = await register(relay.url);
+  await relay.stop();
+  const db = new Database(join(dir, 'relay.sqlite'));
+  db.prepare("INSERT INTO bindings (install_id, kind, asset_id, created_at) VALUES (?, 'page', 'page-1', 0)").run(install.installId);
+  db.close();
+  relay = await relayProcess(ctx, dir);
+  return { relay, bearer: install.bearer };
+}
+
+/**
+ * The limit for "accepted per second": a bare node:http server that reads each POST body and
+ * answers 200, in a process of its own like the relay, driven by the same generator.
+ */
+export function bareHttpProcess(): Promise<ServerProcess> {
+  const source = `
+    const http = require('node:http');
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('EVENT_RECEIVED');
+      });
+    });
+    server.keepAliveTimeout = 65000;
+    server.listen(0, '127.0.0.1', () => {
+      process.stdout.write(JSON.stringify({ msg: 'relay ready', url: 'http://127.0.0.1:' + server.address().port }) + '\\n');
+    });
+    process.on('SIGTERM', () => process.exit(0));
+  `;
+  return spawnServer(['-e', source], {});
 }
 
 export function connect(url: string, bearer: string): Promise<WebSocket> {
