@@ -134,9 +134,6 @@ describe('signatures and bytes', () => {
     const sha1 = createHmac('sha1', testSecret).update(received.raw).digest('hex');
     expect(received.headers['x-hub-signature-256']).toBe(`sha256=${sha256}`);
     expect(received.headers['x-hub-signature']).toBe(`sha1=${sha1}`);
-    expect(createHmac('sha256', 'wrong-secret').update(received.raw).digest('hex')).not.toBe(
-      sha256,
-    );
   });
 
   it('escapes non-ASCII as \\uXXXX like Meta, so re-serialised JSON would not verify', async () => {
