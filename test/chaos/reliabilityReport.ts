@@ -35,6 +35,9 @@ const vitest = [
   'npx',
   'vitest',
   'run',
+  // The config lives in test/ (the root vite.config.ts is the renderer's, where no test is found).
+  '--config',
+  'test/vitest.config.ts',
   ...suites,
   '--reporter=default',
   '--reporter=json',
