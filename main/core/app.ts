@@ -52,7 +52,7 @@ export function createCore(deps: CoreDeps): Core {
   const db = openDatabase(join(deps.config.dataDir, 'lead-inbox.sqlite'));
   const events = new EventBus();
   const settings = createSettingsService(deps.settingsStore ?? createJsonSettingsStore(deps.config.dataDir), events);
-  const inbox = createInbox({ db, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir, settings: () => settings.get(), disconnects: { facebook: (accountId) => handlers['auth.disconnect']({ accountId }), whatsapp: (phoneNumberId) => handlers['whatsapp.disconnect']({ phoneNumberId }) } });
+  const inbox = createInbox({ db, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir, settings: () => settings.get(), disconnects: { facebook: (accountId) => handlers['auth.disconnect']({ accountId }), whatsapp: (phoneNumberId) => handlers['whatsapp.disconnect']({ phoneNumberId }), conversions: () => conversions.disconnect() } });
   const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion });
   const conversions = createConversions({ db, graphApiUrl: deps.config.graphApiUrl, graphVersion: deps.config.graphVersion, tokens: deps.tokens, events, clock, logger: deps.logger });
   const speedToLead = createSpeedToLead({ db, events, notifier: deps.notifier, clock, logger: deps.logger, appSettings: () => settings.get() });

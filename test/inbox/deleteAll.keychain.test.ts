@@ -39,8 +39,11 @@ describe('data.deleteAll', () => {
     await stack.desktop.call('leads.setNotes', { id: lead.id, notes: 'call back Tuesday' });
     mkdirSync(join(stack.dataDir, 'media'), { recursive: true });
     writeFileSync(join(stack.dataDir, 'media', 'photo.jpg'), 'jpeg bytes');
+    await stack.desktop.call('conversions.updateSettings', { datasetId: '1234567890' });
+    await stack.desktop.call('conversions.setSystemToken', { token: 'capi-system-user-token' });
     const accountsBefore = (await keytar.findCredentials(stack.keychainService)).map((c) => c.account);
     expect(accountsBefore.some((a) => a.startsWith('user:'))).toBe(true);
+    expect(accountsBefore).toContain('capi:1234567890');
 
     // Without the confirmation flag it is refused and nothing changes.
     await expect(stack.desktop.call('data.deleteAll', {} as never)).rejects.toThrow(/invalid_input/);
@@ -57,5 +60,8 @@ describe('data.deleteAll', () => {
     const fts = stack.desktop.core.db;
     expect(fts.prepare(`SELECT count(*) FROM leads_fts_data WHERE length(block) > 64`).pluck().get()).toBe(0);
     expect((await stack.desktop.call('accounts.list')).accounts).toEqual([]);
+    // The Conversions API dataset is disconnected too (its token left with the rest above).
+    expect((await stack.desktop.call('conversions.getSettings')).settings.datasetId).toBeNull();
+    expect((await stack.desktop.call('conversions.systemToken')).present).toBe(false);
   });
 });

@@ -6,7 +6,8 @@ import type { Clock, Logger, TokenStore } from '../ports';
 import type { Db } from '../store/db';
 import { eventsForLead, queueCounts, queueMissedStageChanges, recordStageChange, requeueFailed } from './queue';
 import { ApiError } from '../../../shared/index';
-import { capiTokenAccount, createCapiSender } from './sender';
+import { keychainAccounts } from '../keychain/accounts';
+import { createCapiSender } from './sender';
 import { readConversionSettings, writeConversionSettings } from './settings';
 
 export { recordStageChange } from './queue';
@@ -110,15 +111,15 @@ export function createConversions(deps: ConversionsDeps) {
     },
     'conversions.systemToken': async () => {
       const { datasetId } = readConversionSettings(db);
-      return { present: datasetId ? (await deps.tokens.get(capiTokenAccount(datasetId))) !== null : false };
+      return { present: datasetId ? (await deps.tokens.get(keychainAccounts.capi(datasetId))) !== null : false };
     },
     'conversions.setSystemToken': async ({ token }: { token: string | null }) => {
       const { datasetId } = readConversionSettings(db);
       if (!datasetId) {
         throw new ApiError({ code: 'invalid_input', message: 'Connect a dataset id first; the token belongs to it.' });
       }
-      if (token) await deps.tokens.set(capiTokenAccount(datasetId), token);
-      else await deps.tokens.delete(capiTokenAccount(datasetId));
+      if (token) await deps.tokens.set(keychainAccounts.capi(datasetId), token);
+      else await deps.tokens.delete(keychainAccounts.capi(datasetId));
       resumePaused();
       return { present: token !== null };
     },
@@ -147,6 +148,14 @@ export function createConversions(deps: ConversionsDeps) {
 
   return {
     handlers,
+    /** "Disconnect and delete data": the dataset link and every Conversions API token leave; preferences stay. */
+    async disconnect(): Promise<void> {
+      for (const account of await deps.tokens.list())
+        if (account.startsWith(keychainAccounts.capiPrefix)) await deps.tokens.delete(account);
+      writeConversionSettings(db, { datasetId: null, testEventCode: null });
+      sender.forgetRefusedTokens();
+      reauthMessage = null;
+    },
     /** Also for tests: run one full round and wait for it. */
     runOnce: wake,
     recordStageChange: (leadId: string, stage: string, at: number) => recordStageChange(db, leadId, stage, at),

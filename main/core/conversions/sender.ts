@@ -7,13 +7,12 @@ import type { Clock, Logger, TokenStore } from '../ports';
 import type { Db } from '../store/db';
 import { buildCapiEvent, retryDelayMs } from './payload';
 import { dueEvents, markFailed, markRetry, markSent, maxEventAgeMs, type DueRow } from './queue';
+import { keychainAccounts } from '../keychain/accounts';
 import { readConversionSettings } from './settings';
 
 /** Meta accepts at most 1000 events per request (meta-platform.md §7). */
 export const maxBatch = 1000;
 
-/** Keychain account of an optional system-user token for a dataset; page tokens are `page:<id>`. */
-export const capiTokenAccount = (datasetId: string) => `capi:${datasetId}`;
 
 export interface SendOutcome {
   sent: number;
@@ -82,8 +81,8 @@ export function createCapiSender(deps: CapiSenderDeps) {
       stale.forEach((r) => out.leadIds.add(r.lead_id));
       out.failed += stale.length;
     }
-    const systemToken = await tokens.get(capiTokenAccount(settings.datasetId));
-    for (const group of groupRows(fresh, systemToken ? capiTokenAccount(settings.datasetId) : null)) {
+    const systemToken = await tokens.get(keychainAccounts.capi(settings.datasetId));
+    for (const group of groupRows(fresh, systemToken ? keychainAccounts.capi(settings.datasetId) : null)) {
       const token = systemToken ?? (await tokens.get(group.account));
       const ids = group.rows.map((r) => r.id);
       if (!token || refused.has(fingerprint(token))) {

@@ -6,6 +6,8 @@ import type { Db } from '../store/db';
 export interface Disconnects {
   facebook(accountId: string): unknown;
   whatsapp(phoneNumberId: string): unknown;
+  /** The Conversions API dataset and its system-user token. */
+  conversions(): unknown;
 }
 
 // Kept: kv (install id, relay cursor: no personal data, and a lost cursor would replay old events).
@@ -20,6 +22,7 @@ export async function deleteAllData(db: Db, dataDir: string, disconnect: Disconn
   for (const id of db.prepare('SELECT id FROM accounts').pluck().all() as string[]) await disconnect.facebook(id);
   for (const id of db.prepare('SELECT phone_number_id FROM whatsapp_numbers').pluck().all() as string[])
     await disconnect.whatsapp(id);
+  await disconnect.conversions();
   const leads = db.prepare('SELECT count(*) FROM leads').pluck().get() as number;
   const all = db
     .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`)
