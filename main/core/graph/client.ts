@@ -104,6 +104,10 @@ export class GraphClient {
     const url = /^https?:\/\//.test(path)
       ? new URL(path)
       : new URL(`${this.opts.baseUrl}/${this.opts.version}/${path.replace(/^\/+/, '')}`);
+    // A full URL comes from a response (paging.next): the token goes only where the API lives.
+    if (url.origin !== new URL(this.opts.baseUrl).origin) {
+      throw new Error(`Refusing to send a Graph API token to ${url.origin} (the API is at ${new URL(this.opts.baseUrl).origin}).`);
+    }
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
