@@ -2,8 +2,7 @@
  * `npm run web`: the desktop core behind the Node host, with the UI in the owner's browser. Used
  * where Electron is unavailable and by the end-to-end tests' manual twin.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createCore } from '../core/app';
 import { configFromEnv } from '../core/config';
@@ -11,15 +10,9 @@ import { createKeytarTokenStore } from '../core/keychain/keytarTokenStore';
 import { createFileLogger } from '../core/log/fileLogger';
 import { createHostNotifier } from './notifier';
 import { startHost } from './server';
+import { ensureRendererBuilt } from '../tools/rendererBuild';
 
 const staticDir = resolve('dist/renderer');
-
-function ensureRendererBuilt(): void {
-  if (existsSync(join(staticDir, 'index.html'))) return;
-  console.log('Building the renderer (first run)…');
-  const r = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) throw new Error('vite build failed');
-}
 
 /** Tries the platform's opener; printing the URL is the fallback that always works. */
 function openInBrowser(url: string): Promise<void> {
@@ -41,7 +34,7 @@ async function main() {
   const logger = createFileLogger({ dir: join(config.dataDir, 'logs'), echo: (line) => process.stderr.write(`${line}\n`) });
   const core = createCore({
     config,
-    tokens: createKeytarTokenStore(),
+    tokens: createKeytarTokenStore(process.env.LEAD_INBOX_KEYCHAIN_SERVICE || undefined),
     notifier: createHostNotifier(logger),
     openExternal: async (url) => {
       console.log(`Open this address to continue: ${url}`);

@@ -11,7 +11,7 @@ import { createCore } from '../../main/core/app';
 import { configFromEnv } from '../../main/core/config';
 import type { TokenStore } from '../../main/core/ports';
 import { startHost } from '../../main/host/server';
-import { ensureRendererBuilt } from '../ui/build';
+import { ensureRendererBuilt } from '../../main/tools/rendererBuild';
 import { measureBrowser } from './inbox/browser';
 import { percentile, type BenchContext, type Benchmark, type Figure } from './types';
 

@@ -9,7 +9,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { ensureRendererBuilt } from './build';
+import { ensureRendererBuilt } from '../../main/tools/rendererBuild';
 import { startStack, type Stack, type StackOptions } from './stack';
 
 export { expect, ensureRendererBuilt };
@@ -45,14 +45,19 @@ export const test = base.extend<{ stack: Stack; stackOptions: StackOptions }, { 
 export async function openApp(page: Page, stack: Stack, route = ''): Promise<void> {
   await page.context().grantPermissions(['notifications'], { origin: stack.host.origin });
   await page.addInitScript(() => {
-    const w = window as unknown as { __notifications: { title: string; body?: string; tag?: string }[] };
+    const w = window as unknown as {
+      __notifications: { title: string; body?: string; tag?: string }[];
+      __notificationObjects: Notification[];
+    };
     w.__notifications = [];
+    w.__notificationObjects = [];
     const Real = window.Notification;
     class Recording extends Real {
       constructor(title: string, options?: NotificationOptions) {
         // Recorded before the real constructor runs: what counts is that the app asked.
         w.__notifications.push({ title, body: options?.body, tag: options?.tag });
         super(title, options);
+        w.__notificationObjects.push(this);
       }
     }
     Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
@@ -65,12 +70,27 @@ export async function notificationsShown(page: Page): Promise<{ title: string; b
   return page.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string; tag?: string }[] }).__notifications);
 }
 
-/** Saves a screenshot as a test artefact; `readme` also copies it to docs/screenshots/<readme>.png. */
+/** Clicks the newest shown notification whose title matches, as the owner would. */
+export async function clickNotification(page: Page, title: RegExp): Promise<void> {
+  const clicked = await page.evaluate((source) => {
+    const re = new RegExp(source);
+    const all = (window as unknown as { __notificationObjects: Notification[] }).__notificationObjects;
+    const n = [...all].reverse().find((x) => re.test(x.title));
+    n?.onclick?.(new Event('click'));
+    return n !== undefined;
+  }, title.source);
+  if (!clicked) throw new Error(`no notification titled ${title}`);
+}
+
+/**
+ * Saves a screenshot as a test artefact; with UPDATE_README_SCREENSHOTS=1, `readme` also copies it
+ * to docs/screenshots/<readme>.png (so an ordinary test run leaves the checkout clean).
+ */
 export async function shot(page: Page, name: string, opts: { readme?: string } = {}): Promise<void> {
   mkdirSync('test-results/screenshots', { recursive: true });
   const file = `test-results/screenshots/${name}.png`;
   await page.screenshot({ path: file, fullPage: false });
-  if (opts.readme) {
+  if (opts.readme && process.env.UPDATE_README_SCREENSHOTS === '1') {
     mkdirSync('docs/screenshots', { recursive: true });
     copyFileSync(file, `docs/screenshots/${opts.readme}.png`);
   }

@@ -1,4 +1,4 @@
-import { expect, notificationsShown, openApp, shot, test } from './fixture';
+import { clickNotification, expect, notificationsShown, openApp, shot, test } from './fixture';
 
 /**
  * The first lead, end to end, as the owner sees it: a lead submitted on "Facebook" (the simulator)
@@ -32,8 +32,10 @@ test('a lead created in the simulator appears on screen without a reload, with a
   await expect.poll(async () => (await notificationsShown(page)).map((n) => n.title)).toContain('New lead: Jana Müller');
   await shot(page, 'live-lead');
 
-  // Opening the lead from its route (what the notification click does) shows its detail.
-  await page.evaluate((id) => (location.hash = `#/lead/${id}`), lead.id);
+  // Clicking the notification opens the lead's detail.
+  await page.evaluate(() => (location.hash = '#/'));
+  await clickNotification(page, /New lead: Jana Müller/);
+  await expect(page).toHaveURL(new RegExp(`#/lead/${lead.id}$`));
   await expect(page.getByTestId('lead-detail').getByRole('heading', { name: 'Jana Müller' })).toBeVisible();
   await expect(page.getByTestId('lead-detail').getByText('Cake orders', { exact: true }).first()).toBeVisible();
 });

@@ -12,11 +12,15 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Builds dist/renderer when it is missing or older than its sources: once per run, not per test. */
+/**
+ * Builds dist/renderer when it is missing or older than its sources (a pull, an edit): once per
+ * test run, and at each `npm run web`, so neither serves a stale UI. Paths are from the repo root.
+ */
 export function ensureRendererBuilt(): void {
   const index = 'dist/renderer/index.html';
   const sources = Math.max(newestSource('renderer'), newestSource('shared'), statSync('vite.config.ts').mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  console.log('Building the renderer…');
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (r.status !== 0) throw new Error('vite build of the renderer failed');
 }
