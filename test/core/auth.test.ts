@@ -52,7 +52,7 @@ describe('Facebook connect', () => {
     await stack.desktop.call('pages.setEnabled', { pageId: a.id, enabled: true });
     const subscribed = stack.sim.context.state.pages.get(a.id)!.subscribed.get(stack.sim.appId);
     expect(subscribed).toEqual(
-      expect.arrayContaining(['leadgen', 'messages', 'messaging_postbacks', 'message_reactions']),
+      expect.arrayContaining(['leadgen', 'messages', 'messaging_postbacks', 'message_reactions', 'messaging_referrals']),
     );
     const after = (await stack.desktop.call('pages.list')).pages.find((p) => p.id === a.id)!;
     expect(after).toMatchObject({ enabled: true, subscribed: true, bound: true });

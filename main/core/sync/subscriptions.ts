@@ -3,7 +3,11 @@ import { enabledPages, updatePage } from '../store/pages';
 import type { SyncContext } from './context';
 import { withGraphRetry } from './graphRetry';
 
-/** Every webhook field we handle on a Page (meta-platform.md §2.1). */
+/**
+ * Every webhook field we handle on a Page: meta-platform.md §2.1's list, plus messaging_referrals,
+ * Meta's field for an ad click (m.me / Click-to-Messenger) inside a thread that already exists; a
+ * new thread carries its referral in the first message or postback instead.
+ */
 export const pageSubscribedFields = [
   'leadgen',
   'messages',
@@ -12,6 +16,7 @@ export const pageSubscribedFields = [
   'message_reads',
   'messaging_postbacks',
   'message_reactions',
+  'messaging_referrals',
 ];
 
 export async function subscribePage(
