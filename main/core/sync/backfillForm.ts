@@ -3,6 +3,7 @@ import { GraphError } from '../graph/errors';
 import type { LeadRow } from '../../../shared/index';
 import { leadFields, normaliseLead, type GraphLead } from '../leads/normalise';
 import type { Db } from '../store/db';
+import { withBatchedLeadSearch } from '../store/leadSearch';
 import { prepareLeadUpsert } from '../store/leadWrites';
 import { getLeadRow } from '../store/leads';
 import { questionsOf, type FormRecord } from '../store/pages';
@@ -75,22 +76,26 @@ export async function backfillForm(
     // Ask for the next page before writing this one: Meta's answer travels while SQLite works.
     pending = page.paging?.next ? fetchPage(page.paging.next) : null;
     const now = clock.now();
-    const writeBatch = db.transaction((rows: GraphLead[]) => {
-      for (const raw of rows) {
-        const lead = normaliseLead(
-          { ...raw, form_id: raw.form_id ?? form.id },
-          questions,
-          form.locale,
-        );
-        const outcome = upsert(lead, form.page_id, now);
-        if (outcome === 'new') newCount++;
-        if (outcome === 'completed') completedIds.push(lead.id);
-        // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
-        else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000))
-          freshIds.push(lead.id);
-        maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
-      }
-    });
+    // New leads are indexed for search in set-based statements at the end of the transaction
+    // (store/leadSearch.ts): as searchable the moment the page commits as through the trigger.
+    const writeBatch = db.transaction((rows: GraphLead[]) =>
+      withBatchedLeadSearch(db, () => {
+        for (const raw of rows) {
+          const lead = normaliseLead(
+            { ...raw, form_id: raw.form_id ?? form.id },
+            questions,
+            form.locale,
+          );
+          const outcome = upsert(lead, form.page_id, now);
+          if (outcome === 'new') newCount++;
+          if (outcome === 'completed') completedIds.push(lead.id);
+          // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
+          else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000))
+            freshIds.push(lead.id);
+          maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
+        }
+      }),
+    );
     writeBatch(page.data ?? []);
     written += page.data?.length ?? 0;
     onBatch(written);

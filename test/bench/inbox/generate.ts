@@ -1,5 +1,6 @@
 import { openDatabase } from '../../../main/core/store/db';
-import { leadSearchTriggers, rebuildLeadSearch } from '../../../main/core/store/migrations/0005-inbox-search-order';
+import { rebuildLeadSearch } from '../../../main/core/store/migrations/0005-inbox-search-order';
+import { leadSearchTriggers } from '../../../main/core/store/migrations/0006-lead-search-batch';
 
 const first = ['Amelia', 'Lucas', 'Priya', 'Søren', 'Hanako', 'Mohammed', 'Olivia', 'Mateo', 'Chloé', 'Noah', 'Aisha', 'Yuki', 'Elena', 'Omar', 'Zoë', 'Ivan'];
 const last = ['Hart', 'Ferreira', 'Raman', 'Kierkegård', 'Yamada', 'Al-Ali', 'Smith', 'García', 'Dubois', 'Müller', 'Okafor', 'Sato', 'Rossi', 'Haddad', 'Novak', 'Kowalski'];

@@ -14,7 +14,7 @@ const docFor = (row: string) => `(SELECT coalesce(max(doc) + 1, ${row}.created_t
 
 // Delete then insert, with no guards and no conflict clauses: works for a new lead, a changed one
 // and an INSERT OR REPLACE (whose implicit delete fires no delete trigger), under any outer policy.
-const reindex = (row: string) => `
+export const reindexLeadSearch = (row: string) => `
   DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = ${row}.id);
   DELETE FROM lead_search_ids WHERE lead_id = ${row}.id;
   INSERT INTO lead_search_ids(doc, lead_id, created_time) VALUES (${docFor(row)}, ${row}.id, ${row}.created_time);
@@ -25,11 +25,11 @@ const searched = ['full_name', 'email', 'phone', 'company', 'city', 'answers', '
 
 /** The search triggers, also recreated by bulk loaders that drop them for speed. */
 export const leadSearchTriggers = `
-  CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN ${reindex('new')}
+  CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN ${reindexLeadSearch('new')}
   END;
   CREATE TRIGGER leads_search_update AFTER UPDATE OF full_name, email, phone, company, city, answers, created_time ON leads
     WHEN ${searched.map((c) => `new.${c} IS NOT old.${c}`).join(' OR ')}
-  BEGIN ${reindex('new')}
+  BEGIN ${reindexLeadSearch('new')}
   END;
   CREATE TRIGGER leads_search_delete AFTER DELETE ON leads BEGIN
     DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = old.id);

@@ -1,0 +1,157 @@
+/**
+ * Batched search indexing (store/leadSearch.ts, migration 0006): a backfill batch indexes its new
+ * leads in set-based statements instead of the per-row trigger. What the owner notices: a lead is
+ * found by the inbox search as soon as its batch commits, newest first, exactly as if the trigger
+ * had indexed it; a failed batch leaves nothing half-indexed; an older store upgrades.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCounter, listLeads } from '../../main/core/inbox/query';
+import type { NormalisedLead } from '../../main/core/leads/normalise';
+import { openDatabase, schemaVersion, type Db } from '../../main/core/store/db';
+import { withBatchedLeadSearch } from '../../main/core/store/leadSearch';
+import { prepareLeadUpsert } from '../../main/core/store/leadWrites';
+import { migrations } from '../../main/core/store/migrations/index';
+
+const dirs: string[] = [];
+const tempFile = () => {
+  const d = mkdtempSync(join(tmpdir(), 'li-search-batch-'));
+  dirs.push(d);
+  return join(d, 'store.sqlite');
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const t0 = 1_790_000_000_000;
+function lead(n: number, createdTime: number, extra: Partial<NormalisedLead> = {}): NormalisedLead {
+  return {
+    id: `80${n}`,
+    formId: 'f1',
+    createdTime,
+    platform: 'facebook',
+    isOrganic: false,
+    adId: null,
+    adName: null,
+    adsetId: null,
+    adsetName: null,
+    campaignId: null,
+    campaignName: null,
+    fullName: `Person ${n}`,
+    email: `person${n}@example.com`,
+    phone: `+1415555${String(n).padStart(4, '0')}`,
+    company: null,
+    city: 'Austin',
+    answers: [
+      { key: 'full_name', label: 'Full name', values: [`Person ${n}`] },
+      { key: 'project', label: 'Project', values: [`Greenhouse ${n}`] },
+    ],
+    ...extra,
+  };
+}
+
+/** Newest first with ties on one created_time, as Meta pages them; ties list the latest arrival first. */
+const page = [
+  lead(1, t0 + 5_000),
+  lead(2, t0 + 2_000),
+  lead(3, t0 + 2_000),
+  lead(4, t0 + 1_000, { fullName: 'Zoë Öztürk', phone: '+44 20 7946 0958' }),
+  lead(5, t0 + 1_000),
+];
+const alreadyStored = lead(9, t0 + 2_000, { fullName: 'Earlier Arrival' });
+
+const search = (db: Db, query: string) =>
+  listLeads(db, { query, sort: 'created_desc', offset: 0, limit: 50 }, createCounter(db)({ query }))
+    .rows.map((r) => r.id);
+
+/** The whole search index, as comparable rows: doc id, lead, and the indexed text. */
+const index = (db: Db) =>
+  db
+    .prepare(
+      `SELECT s.doc, s.lead_id, f.name, f.email, f.phone_digits, f.city, f.answers
+         FROM lead_search_ids s JOIN leads_fts f ON f.rowid = s.doc ORDER BY s.doc`,
+    )
+    .all();
+
+function writePage(db: Db, batched: boolean, rows: NormalisedLead[]): void {
+  const upsert = prepareLeadUpsert(db);
+  const write = () => rows.forEach((l) => upsert(l, 'p1', t0 + 10_000));
+  db.transaction(() => (batched ? withBatchedLeadSearch(db, write) : write()))();
+}
+
+describe('batched search indexing of a backfill', () => {
+  it('finds every lead of a batch as soon as it commits, newest first, indexed as the trigger would', () => {
+    const viaTrigger = openDatabase(tempFile());
+    const viaBatch = openDatabase(tempFile());
+    for (const db of [viaTrigger, viaBatch]) writePage(db, false, [alreadyStored]);
+
+    writePage(viaTrigger, false, page);
+    writePage(viaBatch, true, page);
+
+    expect(search(viaBatch, 'greenhouse')).toEqual(['801', '803', '802', '809', '805', '804']);
+    expect(search(viaBatch, 'öztürk')).toEqual(['804']);
+    expect(search(viaBatch, '7946 0958')).toEqual(['804']);
+    expect(index(viaBatch)).toEqual(index(viaTrigger));
+    expect(viaBatch.prepare('SELECT count(*) FROM lead_search_deferred').pluck().get()).toBe(0);
+    viaBatch.prepare(`INSERT INTO leads_fts(leads_fts, rank) VALUES ('integrity-check', 1)`).run();
+    viaTrigger.close();
+    viaBatch.close();
+  });
+
+  it('a lead updated inside the batch that inserted it is indexed once, with its new text', () => {
+    const db = openDatabase(tempFile());
+    const upsert = prepareLeadUpsert(db);
+    db.transaction(() =>
+      withBatchedLeadSearch(db, () => {
+        upsert(lead(1, t0), 'p1', t0);
+        upsert(lead(1, t0, { fullName: 'Renamed Person' }), 'p1', t0);
+      }),
+    )();
+    expect(search(db, 'renamed')).toEqual(['801']);
+    expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('a batch that fails leaves no lead and no index entry behind, and later writes are indexed', () => {
+    const db = openDatabase(tempFile());
+    const upsert = prepareLeadUpsert(db);
+    expect(() =>
+      db.transaction(() =>
+        withBatchedLeadSearch(db, () => {
+          upsert(lead(1, t0), 'p1', t0);
+          throw new Error('the page could not be written');
+        }),
+      )(),
+    ).toThrow(/could not be written/);
+    expect(db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM lead_search_deferred').pluck().get()).toBe(0);
+
+    writePage(db, false, [lead(2, t0)]);
+    expect(search(db, 'greenhouse')).toEqual(['802']);
+    db.close();
+  });
+
+  it('refuses to run outside a transaction (the deferral must never outlive one)', () => {
+    const db = openDatabase(tempFile());
+    expect(() => withBatchedLeadSearch(db, () => undefined)).toThrow(/inside a transaction/);
+    db.close();
+  });
+
+  it('a store created before migration 6 upgrades, keeps its index and indexes new leads', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    for (const m of migrations.filter((x) => x.version <= 5)) m.up(old);
+    old.pragma('user_version = 5');
+    writePage(old, false, [alreadyStored]);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
+    writePage(db, false, [lead(1, t0 + 5_000)]);
+    writePage(db, true, [lead(2, t0 + 2_000)]);
+    expect(search(db, 'greenhouse')).toEqual(['801', '802', '809']);
+    expect(search(db, 'earlier')).toEqual(['809']);
+    db.close();
+  });
+});
