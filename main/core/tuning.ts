@@ -25,6 +25,8 @@ export interface CoreTuning {
   tokenCheckEveryMs: number;
   /** Relay heartbeat before its welcome tells us the real one. */
   relayHeartbeatMs: number;
+  /** One minute of the owner's reconciliation period (Settings), in ms: tests shrink it. */
+  reconciliationMinuteMs: number;
 }
 
 export const defaultTuning: CoreTuning = {
@@ -41,4 +43,5 @@ export const defaultTuning: CoreTuning = {
   oauthTimeoutMs: 10 * 60_000,
   tokenCheckEveryMs: 12 * 3_600_000,
   relayHeartbeatMs: 15_000,
+  reconciliationMinuteMs: 60_000,
 };

@@ -80,6 +80,28 @@ describe('catch-up sync', () => {
     expect(limits).toEqual(['10000', '5000']);
   });
 
+  it('a lead whose webhook Meta never delivered appears within one reconciliation period, untouched', async () => {
+    // One "minute" of the owner's period lasts 300 ms here; nothing calls wake() or Sync now.
+    stack = await startStack({ tuning: { reconciliationMinuteMs: 300 } });
+    const page = stack.sim.control.createPage({ name: 'Dental Clinic', subscribed: false });
+    const form = stack.sim.control.createForm({ pageId: page.id, name: 'Appointment' });
+    await connectAndEnable(stack);
+    await pageSynced(stack, page.id);
+    await stack.desktop.call('settings.update', { sync: { reconciliationMinutes: 1 } });
+    stack.sim.context.webhooks.dropNext(1);
+    const lost = stack.sim.control.createLead({
+      formId: form.id,
+      fieldData: [{ name: 'full_name', values: ['Kari Nordmann'] }],
+    });
+    await stack.sim.webhooksIdle();
+    expect(stack.sim.deliveries().at(-1)?.state).toBe('dropped');
+    const row = await waitFor(
+      () => leadRows(stack!.desktop.core).find((r) => r.id === lost.id && r.state === 'complete'),
+      'the lost lead, from the timer',
+    );
+    expect(row.full_name).toBe('Kari Nordmann');
+  });
+
   it('a lead whose webhook Meta never delivered appears after reconciliation (wake)', async () => {
     stack = await startStack();
     const page = stack.sim.control.createPage({ name: 'Dental Clinic', subscribed: false });

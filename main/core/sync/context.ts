@@ -26,3 +26,8 @@ export interface SyncContext {
   /** True once the core is stopping: long syncs end between pages instead of writing on. */
   stopping: () => boolean;
 }
+
+/** The owner's reconciliation period: a lost webhook shows up within one of these. */
+export function reconciliationPeriodMs(ctx: Pick<SyncContext, 'settings' | 'tuning'>): number {
+  return ctx.settings().sync.reconciliationMinutes * ctx.tuning.reconciliationMinuteMs;
+}

@@ -2,7 +2,7 @@ import type { Problem, SyncResult } from '../../../shared/index';
 import type { RelayApi } from '../relayClient/relayApi';
 import { kvGet, kvKeys, kvSet } from '../store/kv';
 import { enabledPages } from '../store/pages';
-import type { SyncContext } from './context';
+import { reconciliationPeriodMs, type SyncContext } from './context';
 import { recheckSubscriptions } from './subscriptions';
 import { syncPage, type PageSyncResult } from './syncPage';
 import { checkTokenHealth, checkWhatsappTokenHealth } from './tokenHealth';
@@ -76,7 +76,7 @@ export class SyncEngine {
     if (!this.started) return;
     if (this.timer) clearTimeout(this.timer);
     const { ctx } = this.deps;
-    const period = ctx.settings().sync.reconciliationMinutes * 60_000;
+    const period = reconciliationPeriodMs(ctx);
     const last = this.lastReconcileAt;
     const wait = delayMs ?? (last === null ? 0 : Math.max(0, last + period - ctx.clock.now()));
     this.nextReconcileAt = ctx.clock.now() + wait;

@@ -13,7 +13,7 @@ import {
   updatePage,
 } from '../store/pages';
 import { backfillForm } from './backfillForm';
-import type { SyncContext } from './context';
+import { reconciliationPeriodMs, type SyncContext } from './context';
 import { withGraphRetry } from './graphRetry';
 
 export type PageSyncResult = SyncResult['pages'][number];
@@ -111,7 +111,7 @@ export async function syncPage(
     const now = clock.now();
     updatePage(db, pageId, {
       last_sync_at: now,
-      next_sync_at: now + ctx.settings().sync.reconciliationMinutes * 60_000,
+      next_sync_at: now + reconciliationPeriodMs(ctx),
     });
     setPageProblem(db, pageId, firstError ? 'error' : 'ok', firstError);
   } catch (e) {
