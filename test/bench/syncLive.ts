@@ -144,11 +144,21 @@ export async function backfillAcrossProcesses(
   }
 }
 
+/** Per live lead, in ms: the whole path and its two halves, split at the pending row's commit. */
+export interface LiveLatency {
+  /** Control call to the simulator → lead committed and complete. */
+  total: number[];
+  /** Control call → pending row committed (simulator webhook POST, relay commit + frame, core ingest). */
+  toPending: number[];
+  /** Pending row committed → complete (fetch worker: Graph GET to the simulator, normalise, upsert). */
+  toComplete: number[];
+}
+
 export async function liveLatencyAcrossProcesses(
   dir: string,
   count: number,
   perSec: number,
-): Promise<number[]> {
+): Promise<LiveLatency> {
   const s = await startProcessStack(dir);
   try {
     const page = await s.control<{ id: string }>('pages', { name: 'Live Page', subscribed: false });
@@ -161,28 +171,37 @@ export async function liveLatencyAcrossProcesses(
       'first sync',
       30_000,
     );
-    const sent = new Map<string, number>();
-    const early = new Set<string>();
-    const lat: number[] = [];
+    // Event times by lead id; the control call's answer may come after either event.
+    const pendingAt = new Map<string, number>();
+    const completeAt = new Map<string, number>();
+    s.core.events.on('lead.received', ({ lead }) => pendingAt.set(lead.id, performance.now()));
     s.core.events.on('lead.updated', ({ lead }) => {
-      if (lead.state !== 'complete') return;
-      const t = sent.get(lead.id);
-      if (t === undefined) return void early.add(lead.id);
-      lat.push(performance.now() - t);
-      sent.delete(lead.id);
+      if (lead.state === 'complete') completeAt.set(lead.id, performance.now());
     });
+    const sent = new Map<string, number>();
     const start = performance.now();
     for (let i = 0; i < count; i++) {
       const wait = start + (i * 1000) / perSec - performance.now();
       if (wait > 0) await sleep(wait);
       const t = performance.now();
       const lead = await s.control<{ id: string }>('leads', { formId: form.id });
-      if (early.has(lead.id))
-        lat.push(performance.now() - t); // completed before the control call returned
-      else sent.set(lead.id, t);
+      sent.set(lead.id, t);
     }
-    await waitFor(() => sent.size === 0, 'every live lead complete', 60_000);
-    return lat;
+    await waitFor(
+      () => [...sent.keys()].every((id) => completeAt.has(id)),
+      'every live lead complete',
+      60_000,
+    );
+    const out: LiveLatency = { total: [], toPending: [], toComplete: [] };
+    for (const [id, t] of sent) {
+      const done = completeAt.get(id)!;
+      out.total.push(done - t);
+      const pending = pendingAt.get(id);
+      if (pending === undefined) continue; // completed by a sync before its webhook arrived
+      out.toPending.push(pending - t);
+      out.toComplete.push(done - pending);
+    }
+    return out;
   } finally {
     await s.close();
   }
