@@ -86,6 +86,14 @@ describe('WhatsApp ingest', () => {
     expect((await h.call('threads.list', {})).threads.map((t) => t.id)).toContain(`whatsapp:${PHONE_ID}:DE.1500000000000002`);
   });
 
+  it('finds the BSUID in contacts[].user_id when the message itself names neither phone nor user id', async () => {
+    const BSUID = 'DE.1500000000000003';
+    h.feed('whatsapp', waEntry(waValue({ contacts: [{ profile: { name: 'Mia' }, user_id: BSUID }], messages: [{ id: 'wamid.m1', timestamp: String(T0 / 1000), type: 'text', text: { body: 'hello from a username' } }] })));
+    h.feed('whatsapp', waEntry(waValue({ contacts: [{ profile: { name: 'Mia' }, user_id: BSUID }], messages: [{ id: 'wamid.m2', timestamp: String(T0 / 1000 + 1), type: 'text', text: { body: 'second' } }] })));
+    const list = await h.call('threads.list', {});
+    expect(list.threads.map((t) => [t.id, t.title, t.unreadCount])).toEqual([[`whatsapp:${PHONE_ID}:${BSUID}`, 'Mia', 2]]);
+  });
+
   it('links a lead whose phone equals the wa_id (E.164), both when the lead came first and when it came later', async () => {
     insertLead(h.db, { id: 'lead-1', phone: '+49 151 1234567', name: 'Jürgen Ü' });
     insertLead(h.db, { id: 'lead-2', phone: '+1 650 555 1212', email: 'kim@example.com', name: 'Kim Lee' });
