@@ -13,6 +13,7 @@ import type { TokenStore } from '../../main/core/ports';
 import { startHost } from '../../main/host/server';
 import { ensureRendererBuilt } from '../../main/tools/rendererBuild';
 import { measureBrowser } from './inbox/browser';
+import { droppedPct } from './inbox/scrollScript';
 import { percentile, type BenchContext, type Benchmark, type Figure } from './types';
 
 /** Bump when the generator changes, so a cached store is never stale. */
@@ -170,6 +171,14 @@ const bench: Benchmark = {
       const dropped = b.frameIntervals.reduce((n, d) => n + Math.max(0, Math.round(d / budget) - 1), 0);
       figures.push(figure('inbox.scroll_dropped_frames_pct', b.frameIntervals, '%', null, null, (100 * dropped) / (b.frameIntervals.length + dropped)));
       figures.push(figure('inbox.scroll_frame_interval_p95', b.frameIntervals, 'ms', budget, '60 fps frame'));
+      // Frame drops depend on what else the machine runs; main-thread work per frame much less so.
+      const flick = b.scroll.flick?.cpu;
+      if (flick) figures.push(figure('inbox.scroll_main_thread_ms_per_frame', [flick.task], 'ms', budget, '60 fps frame', flick.task));
+      const wheel = b.scroll.wheel;
+      if (wheel?.cpu) {
+        figures.push(figure('inbox.wheel_scroll_dropped_frames_pct', wheel.intervals, '%', null, null, droppedPct(wheel.intervals)));
+        figures.push(figure('inbox.wheel_scroll_main_thread_ms_per_frame', [wheel.cpu.task], 'ms', budget, '60 fps frame', wheel.cpu.task));
+      }
 
       global.gc?.();
       const rss = process.memoryUsage().rss / 1024 / 1024;

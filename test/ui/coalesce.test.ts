@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { coalesce } from '../../renderer/hooks/coalesce';
+
+type Coalesce = (
+  fn: () => void | Promise<unknown>,
+  opts: { minGapMs: number; busyFactor?: number },
+) => (() => void) & { cancel(): void };
+// Imported by a computed path: renderer/ belongs to the web tsconfig, test/ to the node one, and a
+// static import would pull a renderer file into the node project (tsc -b refuses that).
+const rendererModule = '../../renderer/hooks/coalesce';
+const { coalesce } = (await import(rendererModule)) as { coalesce: Coalesce };
 
 /**
  * The live-refresh throttle of the Leads list and useCall (renderer/hooks/coalesce.ts), on a fake

@@ -5,6 +5,8 @@ import { formatNumber } from '../../format';
 import type { Column } from './columns';
 
 export const rowHeight = 32;
+/** Below this scroll speed (one 100-row block per 200 ms) rows are fetched while scrolling. */
+const readableRowsPerSecond = 500;
 
 interface Props {
   total: number;
@@ -31,22 +33,35 @@ export function LeadsTable(p: Props) {
     count: p.total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    overscan: 12,
+    overscan: 5,
     // The sticky header sits inside the scroller, above the first row.
     scrollMargin: rowHeight,
-    // Let React batch scroll updates with the frame instead of re-rendering inside each scroll event.
-    useFlushSync: false,
+    // Render inside the scroll event (Chromium fires one per frame) so the rows move in the same
+    // frame as the scroll; rendered a task later, a fast scroll showed a frame of empty table.
+    useFlushSync: true,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
   const { ensureRange } = p;
-  // During a fast flick the rows fly past before any answer could arrive: fetch once the scroll
-  // slows down (the virtualiser clears isScrolling ~150 ms after the last scroll event).
+  // Rows in flight past the window at a flick's speed would be gone before their block arrived:
+  // fetch when the scroll is slow enough to read (a wheel, the keyboard) or has stopped (the
+  // virtualiser clears isScrolling ~150 ms after the last scroll event).
   const settled = !virtualizer.isScrolling;
+  const lastPosition = useRef({ first: 0, at: 0 });
   useEffect(() => {
-    if (p.total > 0 && settled) ensureRange(first, last);
+    const now = performance.now();
+    const prev = lastPosition.current;
+    lastPosition.current = { first, at: now };
+    const rowsPerSecond = (Math.abs(first - prev.first) * 1000) / Math.max(1, now - prev.at);
+    if (p.total > 0 && (settled || rowsPerSecond < readableRowsPerSecond)) ensureRange(first, last);
   }, [first, last, p.total, settled, ensureRange]);
+  // Row elements are keyed by slot (index modulo the most rows the window has held) rather than by
+  // index: any run of that many consecutive indexes uses every slot once, so a row scrolled out
+  // hands its DOM to the one scrolled in, and a fast scroll moves and refills the same ~35 rows
+  // each frame instead of unmounting and building them again. (Growing only, so it never remaps.)
+  const pool = useRef(1);
+  pool.current = Math.max(pool.current, items.length);
   useEffect(() => {
     if (p.active >= 0 && p.active < p.total) virtualizer.scrollToIndex(p.active, { align: 'auto' });
   }, [p.active, p.total, virtualizer]);
@@ -81,7 +96,7 @@ export function LeadsTable(p: Props) {
           const row = p.rowAt(item.index);
           return (
             <LeadGridRow
-              key={item.key}
+              key={item.index % pool.current}
               index={item.index}
               top={item.start - rowHeight}
               row={row}
@@ -117,7 +132,11 @@ interface RowProps {
   onToggle(row: LeadRow): void;
 }
 
-/** One row; memoised so a scroll step renders only the rows that came into view. */
+/**
+ * One row's position and state; memoised so a scroll step renders only the rows that moved. The
+ * cells are a separate memo: a row slot moving to another index with the same lead (or, during a
+ * fast scroll, with no lead yet) renders none of its cells again.
+ */
 const LeadGridRow = memo(function LeadGridRow(r: RowProps) {
   const { row } = r;
   const classes = ['grid-row', r.active && 'active', r.fresh && 'fresh', r.open && 'open'].filter(Boolean).join(' ');
@@ -127,6 +146,7 @@ const LeadGridRow = memo(function LeadGridRow(r: RowProps) {
       role="row"
       aria-rowindex={r.index + 2}
       aria-selected={r.selected}
+      aria-busy={row ? undefined : true}
       className={classes}
       data-lead-id={row?.id}
       style={{ transform: `translateY(${r.top}px)`, height: rowHeight, gridTemplateColumns: r.template }}
@@ -135,16 +155,24 @@ const LeadGridRow = memo(function LeadGridRow(r: RowProps) {
         if (row) r.onOpen(row);
       }}
     >
+      <RowCells row={row} columns={r.columns} selected={r.selected} onToggle={r.onToggle} />
+    </div>
+  );
+});
+
+const RowCells = memo(function RowCells({ row, columns, selected, onToggle }: Pick<RowProps, 'row' | 'columns' | 'selected' | 'onToggle'>) {
+  return (
+    <>
       <div role="gridcell" className="cell check" onClick={(e) => e.stopPropagation()}>
         {row && (
-          <input type="checkbox" tabIndex={-1} aria-label={`Select ${row.name ?? row.id}`} checked={r.selected} onChange={() => r.onToggle(row)} />
+          <input type="checkbox" tabIndex={-1} aria-label={`Select ${row.name ?? row.id}`} checked={selected} onChange={() => onToggle(row)} />
         )}
       </div>
-      {r.columns.map((c) => (
+      {columns.map((c) => (
         <div role="gridcell" className="cell" key={c.key}>
           {row ? c.render(row) : <span className="placeholder" aria-hidden="true" />}
         </div>
       ))}
-    </div>
+    </>
   );
 });

@@ -1,16 +1,19 @@
 import { chromium } from '@playwright/test';
 import { chromiumPath } from '../../playwright.config';
+import { scrollPhases, type ScrollRun } from './scrollScript';
 
 export interface BrowserFigures {
   /** ms from navigation start to the first lead rows painted, one per run. */
   firstRows: number[];
-  /** Frame intervals (ms) during a long programmatic scroll. */
+  /** Frame intervals (ms) during a long programmatic scroll (a fast flick, 50 rows a frame). */
   frameIntervals: number[];
+  /** Both scroll phases (flick, wheel) with main-thread time per frame and long frames. */
+  scroll: ScrollRun;
 }
 
 /**
  * Opens the real renderer in Chromium against the host: time to first rows painted (a fresh page
- * each run), then one long scroll through the virtualised table, recording every frame interval.
+ * each run), then a long fast scroll and a wheel-speed scroll through the virtualised table.
  */
 export async function measureBrowser(url: string, runs: number, scrollFrames: number): Promise<BrowserFigures> {
   const browser = await chromium.launch({
@@ -20,6 +23,7 @@ export async function measureBrowser(url: string, runs: number, scrollFrames: nu
   try {
     const firstRows: number[] = [];
     let frameIntervals: number[] = [];
+    let scroll: ScrollRun = {};
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
@@ -34,28 +38,12 @@ export async function measureBrowser(url: string, runs: number, scrollFrames: nu
       await page.waitForFunction(() => (window as unknown as { __firstRows?: number }).__firstRows !== undefined, null, { timeout: 30_000 });
       firstRows.push(await page.evaluate(() => (window as unknown as { __firstRows: number }).__firstRows));
       if (i === runs - 1) {
-        // A string, not a function: tsx's name-keeping helpers do not exist inside the page.
-        frameIntervals = (await page.evaluate(`(async (frames) => {
-          const grid = document.querySelector('[data-testid=leads-grid]');
-          const out = [];
-          await new Promise((done) => {
-            let last = performance.now();
-            let n = 0;
-            function step(t) {
-              out.push(t - last);
-              last = t;
-              grid.scrollTop += 1600; // ~50 rows per frame: a fast flick, sustained
-              if (++n < frames) requestAnimationFrame(step);
-              else done();
-            }
-            requestAnimationFrame(step);
-          });
-          return out.slice(1);
-        })(${scrollFrames})`)) as number[];
+        scroll = await scrollPhases(page, scrollFrames);
+        frameIntervals = scroll.flick!.intervals;
       }
       await context.close();
     }
-    return { firstRows, frameIntervals };
+    return { firstRows, frameIntervals, scroll };
   } finally {
     await browser.close();
   }
