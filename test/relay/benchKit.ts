@@ -90,7 +90,8 @@ function cpuMsOf(pid: number): number {
 
 /** Spawns `node <args>` and waits for its `{"msg":"relay ready","url":...}` line on stdout. */
 async function spawnServer(args: string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  // cwd = the repository, so `node -e` sources resolve `ws` from its node_modules.
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -180,6 +181,27 @@ export function bareHttpProcess(): Promise<ServerProcess> {
     server.keepAliveTimeout = 65000;
     server.listen(0, '127.0.0.1', () => {
       process.stdout.write(JSON.stringify({ msg: 'relay ready', url: 'http://127.0.0.1:' + server.address().port }) + '\\n');
+    });
+    process.on('SIGTERM', () => process.exit(0));
+  `;
+  return spawnServer(['-e', source], {});
+}
+
+/**
+ * The limit for replay: a bare ws server in a process of its own that pushes `count` copies of
+ * `frame` (event frames numbered 1..count) to each connection, with no storage behind it.
+ */
+export function bareWsPushProcess(count: number, frame: Record<string, unknown>): Promise<ServerProcess> {
+  const source = `
+    const { WebSocketServer } = require('ws');
+    const frame = ${JSON.stringify(frame)};
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+    wss.on('connection', (s) => {
+      for (let i = 1; i <= ${count}; i++) s.send(JSON.stringify({ ...frame, seq: i }));
+      s.on('message', () => {});
+    });
+    wss.on('listening', () => {
+      process.stdout.write(JSON.stringify({ msg: 'relay ready', url: 'http://127.0.0.1:' + wss.address().port }) + '\\n');
     });
     process.on('SIGTERM', () => process.exit(0));
   `;
