@@ -45,11 +45,20 @@ export const reminderSettingsShape = {
     .nullable(),
 };
 
+export const leadsTableSettingsShape = {
+  /**
+   * Leads table columns the owner chose, in order; empty = the default set. Kept in main because
+   * the Node host's origin (and so the renderer's localStorage) changes with its port on restart.
+   */
+  columns: z.array(z.string().max(40)).max(30),
+};
+
 export const settingsSchema = z.object({
   general: z.object(generalSettingsShape),
   notifications: z.object(notificationSettingsShape),
   sync: z.object(syncSettingsShape),
   reminders: z.object(reminderSettingsShape),
+  leadsTable: z.object(leadsTableSettingsShape),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -63,6 +72,7 @@ export const defaultSettings: Settings = {
   },
   sync: { reconciliationMinutes: 15, tokenWarningDays: 7 },
   reminders: { followUpHours: 24 },
+  leadsTable: { columns: [] },
 };
 
 /** A partial update: any section, any field of it; what is left out stays as it is. */
@@ -71,6 +81,7 @@ export const settingsPatchSchema = z.object({
   notifications: z.object(notificationSettingsShape).partial().optional(),
   sync: z.object(syncSettingsShape).partial().optional(),
   reminders: z.object(reminderSettingsShape).partial().optional(),
+  leadsTable: z.object(leadsTableSettingsShape).partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

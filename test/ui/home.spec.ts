@@ -18,8 +18,8 @@ async function chartNumbers(chart: Locator): Promise<{ columns: string[]; days: 
   const table = chart.getByRole('table');
   await expect(table).toBeVisible();
   return table.evaluate((t) => {
-    const columns = [...t.querySelectorAll('thead th')].map((th) => th.textContent ?? '');
-    const rows = [...t.querySelectorAll('tbody tr')];
+    const columns = Array.from(t.querySelectorAll('thead th')).map((th) => th.textContent ?? '');
+    const rows = Array.from(t.querySelectorAll('tbody tr'));
     const totals: Record<string, number> = {};
     columns.slice(1).forEach((c, i) => {
       totals[c] = rows.reduce((s, r) => s + Number(r.children[i + 1]?.textContent?.replace(/\D/g, '') || 0), 0);

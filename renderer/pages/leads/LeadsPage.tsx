@@ -10,7 +10,7 @@ import { useCall } from '../../hooks/useCall';
 import { useEvent } from '../../hooks/useEvent';
 import { LeadDetail } from '../lead/LeadDetail';
 import { BulkBar } from './BulkBar';
-import { allColumns, loadColumns, storeColumns } from './columns';
+import { allColumns, loadColumns, storeColumns, useStoredColumns } from './columns';
 import { ExportControls } from './ExportControls';
 import { FilterBar } from './FilterBar';
 import { LeadsTable } from './LeadsTable';
@@ -23,6 +23,7 @@ export function LeadsPage({ leadId }: { leadId: string | null }) {
   const [filter, setFilter] = useState<LeadFilter>({});
   const [sort, setSort] = useState<LeadSort>('created_desc');
   const [columnKeys, setColumnKeys] = useState(loadColumns);
+  useStoredColumns(setColumnKeys);
   const [filterKey, setFilterKey] = useState(0);
   const [active, setActive] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { LeadRow } from '../../../shared/index';
+import { call } from '../../api/client';
 import { formatDateTime } from '../../format';
 
 export interface Column {
@@ -32,16 +33,45 @@ export const defaultColumns = ['name', 'phone', 'email', 'status', 'form', 'crea
 
 const storageKey = 'leadInbox.columns';
 
+const isColumnChoice = (keys: unknown): keys is string[] =>
+  Array.isArray(keys) && keys.length > 0 && keys.every((k) => allColumns.some((c) => c.key === k));
+
+/** The last choice seen on this origin, so the table paints with it before main answers. */
 export function loadColumns(): string[] {
   try {
     const stored = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as unknown;
-    if (Array.isArray(stored) && stored.length && stored.every((k) => allColumns.some((c) => c.key === k))) return stored as string[];
+    if (isColumnChoice(stored)) return stored;
   } catch {
     // Ignore a damaged preference and use the defaults.
   }
   return defaultColumns;
 }
 
+/**
+ * Saves the choice in main's settings (what survives a restart: the Node host's port, hence the
+ * renderer's origin and its localStorage, changes every run) and in localStorage for the first paint.
+ */
 export function storeColumns(keys: string[]): void {
   localStorage.setItem(storageKey, JSON.stringify(keys));
+  call('settings.update', { leadsTable: { columns: keys } }).catch(() => {
+    // The choice still applies now; it is just not kept for the next start.
+  });
+}
+
+/** Applies the choice kept in main's settings once it is known (a fresh origin starts on defaults). */
+export function useStoredColumns(apply: (keys: string[]) => void): void {
+  useEffect(() => {
+    let live = true;
+    call('settings.get', {}).then(
+      (s) => {
+        if (!live || !isColumnChoice(s.leadsTable.columns)) return;
+        localStorage.setItem(storageKey, JSON.stringify(s.leadsTable.columns));
+        apply(s.leadsTable.columns);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [apply]);
 }
