@@ -47,37 +47,53 @@ export function prepareLeadUpsert(db: Db): LeadUpsert {
   // Insert or update chosen by the state lookup, not ON CONFLICT DO UPDATE: an upsert's conflict
   // policy overrides the OR IGNORE inside the search triggers of migration 0004 (SQLite applies the
   // outer statement's policy to trigger programs), which then fail on lead_search_ids.
+  // Positional parameters, in the order of `fieldValues`: binding a fresh object by name per
+  // lead cost measurably in a large backfill.
   const insert = stmt(
     db,
-    `INSERT INTO leads (id, page_id, form_id, created_time, received_at, updated_at, state, platform,
+    `INSERT INTO leads (id, page_id, received_at, form_id, created_time, updated_at, platform,
        is_organic, ad_id, ad_name, adset_id, adset_name, campaign_id, campaign_name, full_name, email,
-       phone, company, city, answers, fetch_attempts, next_fetch_at, fetch_error)
-     VALUES (@id, @pageId, @formId, @createdTime, @now, @now, 'complete', @platform, @isOrganic, @adId,
-       @adName, @adsetId, @adsetName, @campaignId, @campaignName, @fullName, @email, @phone, @company,
-       @city, @answers, 0, NULL, NULL)`,
+       phone, company, city, answers, state, fetch_attempts, next_fetch_at, fetch_error)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', 0, NULL, NULL)`,
   );
   const update = stmt(
     db,
-    `UPDATE leads SET form_id = @formId, created_time = @createdTime, updated_at = @now, state = 'complete',
-       platform = @platform, is_organic = @isOrganic, ad_id = @adId, ad_name = @adName, adset_id = @adsetId,
-       adset_name = @adsetName, campaign_id = @campaignId, campaign_name = @campaignName,
-       full_name = @fullName, email = @email, phone = @phone, company = @company, city = @city,
-       answers = @answers, fetch_attempts = 0, next_fetch_at = NULL, fetch_error = NULL
-     WHERE id = @id`,
+    `UPDATE leads SET form_id = ?, created_time = ?, updated_at = ?, platform = ?, is_organic = ?,
+       ad_id = ?, ad_name = ?, adset_id = ?, adset_name = ?, campaign_id = ?, campaign_name = ?,
+       full_name = ?, email = ?, phone = ?, company = ?, city = ?, answers = ?, state = 'complete',
+       fetch_attempts = 0, next_fetch_at = NULL, fetch_error = NULL
+     WHERE id = ?`,
   );
   return (lead, pageId, now) => {
     const before = stateOf.get(lead.id) as string | undefined;
-    const row = {
-      ...lead,
-      pageId,
-      now,
-      isOrganic: lead.isOrganic ? 1 : 0,
-      answers: JSON.stringify(lead.answers),
-    };
-    if (before === undefined) insert.run(row);
-    else update.run(row);
+    const fields = fieldValues(lead, now);
+    if (before === undefined) insert.run(lead.id, pageId, now, ...fields);
+    else update.run(...fields, lead.id);
     return before === undefined ? 'new' : before === 'complete' ? 'updated' : 'completed';
   };
+}
+
+/** form_id … answers, in the column order both statements of prepareLeadUpsert list them. */
+function fieldValues(lead: NormalisedLead, now: number): unknown[] {
+  return [
+    lead.formId,
+    lead.createdTime,
+    now,
+    lead.platform,
+    lead.isOrganic ? 1 : 0,
+    lead.adId,
+    lead.adName,
+    lead.adsetId,
+    lead.adsetName,
+    lead.campaignId,
+    lead.campaignName,
+    lead.fullName,
+    lead.email,
+    lead.phone,
+    lead.company,
+    lead.city,
+    JSON.stringify(lead.answers),
+  ];
 }
 
 export interface DueLead {
