@@ -163,3 +163,28 @@ test('multi-select: bulk stage and tag, then a saved view brings the filter back
   await expect(page.getByTestId('leads-count')).toHaveText('2 leads');
   await expect(page.getByRole('combobox', { name: 'Tag' })).toHaveValue('spring-promo');
 });
+
+test('a long list scrolled far and back shows the right lead on every row', async ({ page, stack }) => {
+  const now = Date.now();
+  // Older than the six sample leads, so list position = 6 + i (newest first).
+  seedLeads(
+    stack.core.db,
+    Array.from({ length: 5_000 }, (_, i) => ({ id: String(50_000 + i), name: `Scroll ${String(i).padStart(4, '0')}`, createdTime: now - (60 + i) * 60_000 })),
+    now,
+  );
+  await openApp(page, stack, 'leads');
+  await expect(page.getByTestId('leads-count')).toHaveText(/5,006 leads/);
+  const grid = page.getByTestId('leads-grid');
+  const rowAt = (position: number) => grid.locator(`[role=row][aria-rowindex="${position + 2}"]`);
+  // A fast jump deep into the list, a few wheel-sized steps, then back to the top: every row the
+  // owner sees holds the lead of its own position (rows are recycled while scrolling).
+  for (const top of [3_000 * 32, 3_000 * 32 + 96, 3_000 * 32 + 192, 0]) {
+    await grid.evaluate((el, y) => (el.scrollTop = y), top);
+    const first = Math.floor(top / 32);
+    for (const position of [first + 1, first + 5, first + 10]) {
+      const expected = position < 6 ? sampleLeads()[position]!.name! : `Scroll ${String(position - 6).padStart(4, '0')}`;
+      await expect(rowAt(position)).toContainText(expected);
+    }
+    await expect(grid.locator('[role=row][aria-busy=true]')).toHaveCount(0);
+  }
+});

@@ -56,10 +56,11 @@ export function LeadsTable(p: Props) {
     const rowsPerSecond = (Math.abs(first - prev.first) * 1000) / Math.max(1, now - prev.at);
     if (p.total > 0 && (settled || rowsPerSecond < readableRowsPerSecond)) ensureRange(first, last);
   }, [first, last, p.total, settled, ensureRange]);
-  // Row elements are keyed by slot (index modulo the most rows the window has held) rather than by
-  // index: any run of that many consecutive indexes uses every slot once, so a row scrolled out
-  // hands its DOM to the one scrolled in, and a fast scroll moves and refills the same ~35 rows
-  // each frame instead of unmounting and building them again. (Growing only, so it never remaps.)
+  // A loaded row is keyed by its lead, so a new lead on top moves the others down without
+  // rendering them again. A row still loading is keyed by slot (index modulo the most rows the
+  // window has held; any run of that many indexes uses each slot once): during a fast scroll the
+  // same ~35 placeholder rows move and are refilled each frame instead of being unmounted and
+  // built again. (The pool only grows, so slots never remap while scrolling.)
   const pool = useRef(1);
   pool.current = Math.max(pool.current, items.length);
   useEffect(() => {
@@ -96,7 +97,7 @@ export function LeadsTable(p: Props) {
           const row = p.rowAt(item.index);
           return (
             <LeadGridRow
-              key={item.index % pool.current}
+              key={row ? `lead:${row.id}` : `slot:${item.index % pool.current}`}
               index={item.index}
               top={item.start - rowHeight}
               row={row}

@@ -39,6 +39,21 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
           return edit && edit.seq > sentAfter ? edit.lead : row;
         });
 
+  /**
+   * A refetched block hands back the row objects already on screen for leads that did not change
+   * (most of them, when a new lead pushes the list down by one): their cells are memoised on the
+   * row object, so only the new or edited rows render again.
+   */
+  const keepUnchanged = (b: number, rows: LeadRow[]): LeadRow[] => {
+    const shown = new Map<string, LeadRow>();
+    for (let k = b - 1; k <= b + 1; k++)
+      for (const row of blocks.current.get(k) ?? stale.current.get(k) ?? []) shown.set(row.id, row);
+    return rows.map((row) => {
+      const old = shown.get(row.id);
+      return old && sameLead(old, row) ? old : row;
+    });
+  };
+
   const fetchBlock = useCallback(
     (b: number): Promise<void> => {
       if (blocks.current.has(b) || inflight.current.has(b)) return Promise.resolve();
@@ -50,7 +65,7 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
         (r) => {
           if (gen !== generation.current) return;
           inflight.current.delete(b);
-          blocks.current.set(b, withNewerEdits(r.rows, sentAfter));
+          blocks.current.set(b, keepUnchanged(b, withNewerEdits(r.rows, sentAfter)));
           stale.current.delete(b);
           if (inflight.current.size === 0) edits.current.clear();
           if (blocks.current.size > maxBlocks) {
@@ -139,4 +154,13 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
   };
 
   return { total, totalCapped, error, rowAt, ensureRange, refresh };
+}
+
+function sameLead(a: LeadRow, b: LeadRow): boolean {
+  for (const key of Object.keys(b) as (keyof LeadRow)[]) {
+    if (key === 'tags') {
+      if (a.tags.length !== b.tags.length || a.tags.some((t, i) => t !== b.tags[i])) return false;
+    } else if (a[key] !== b[key]) return false;
+  }
+  return true;
 }
