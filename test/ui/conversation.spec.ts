@@ -76,9 +76,10 @@ test('a WhatsApp voice message and a document open in the conversation', async (
   const voice = log.getByRole('listitem').filter({ hasText: 'Voice message' });
   await expect(voice).toHaveCount(1);
   await voice.getByRole('button', { name: 'Show audio' }).click();
-  // Loaded, the bubble holds the player instead of the button.
-  const player = log.locator('audio');
+  // Loaded, the bubble holds the player instead of the button, named for what it plays.
+  const player = log.getByLabel('Voice message', { exact: true });
   await expect(player).toBeVisible();
+  expect(await player.evaluate((el) => el.tagName)).toBe('AUDIO');
   expect(await player.getAttribute('src')).toMatch(/^data:audio\/ogg/); // bytes fetched through main, no token in a URL
 
   const doc = log.getByRole('listitem').filter({ hasText: 'Angebot-2026.pdf' });

@@ -62,8 +62,9 @@ function AttachmentView({ messageId, index, a }: { messageId: string; index: num
   }
   if (media) {
     if (media.mimeType.startsWith('image/')) return <img className="attachment-img" src={media.dataUrl} alt={a.caption ?? label} />;
-    if (media.mimeType.startsWith('audio/')) return <audio controls src={media.dataUrl} aria-label={label} />;
-    if (media.mimeType.startsWith('video/')) return <video controls src={media.dataUrl} aria-label={label} />;
+    // A player's name says what it plays ("Voice message"), not the bare attachment type.
+    if (media.mimeType.startsWith('audio/')) return <audio controls src={media.dataUrl} aria-label={a.detail ?? a.title ?? 'Audio message'} />;
+    if (media.mimeType.startsWith('video/')) return <video controls src={media.dataUrl} aria-label={a.caption ?? a.title ?? 'Video'} />;
     return (
       <a href={media.dataUrl} download={a.title ?? 'attachment'}>
         Save {label}
