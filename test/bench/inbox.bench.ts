@@ -17,7 +17,7 @@ import { droppedPct } from './inbox/scrollScript';
 import { percentile, type BenchContext, type Benchmark, type Figure } from './types';
 
 /** Bump when the generator changes, so a cached store is never stale. */
-const generatorVersion = 4;
+const generatorVersion = 5;
 
 function figure(name: string, samples: number[], unit: string, limit: number | null = null, limitName: string | null = null, value?: number): Figure {
   return {

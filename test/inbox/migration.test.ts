@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../main/core/store/db';
+import { createCounter, listLeads } from '../../main/core/inbox/query';
 import { migrations } from '../../main/core/store/migrations/index';
 
 const dirs: string[] = [];
@@ -62,6 +63,34 @@ describe('migration 0004 (inbox search)', () => {
     db.prepare(`DELETE FROM leads WHERE id = 'b1'`).run();
     expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(0);
     expect(db.prepare('SELECT count(*) FROM lead_search_ids').pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('migration 0007 (status + platform filter index)', () => {
+  it('keeps a store from before it listing and counting a status + platform view the same, newest first', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    const before = migrations.filter((m) => m.version < 7);
+    for (const m of before) m.up(old);
+    old.pragma(`user_version = ${before.at(-1)!.version}`);
+    const add = old.prepare(
+      `INSERT INTO leads(id, page_id, created_time, received_at, updated_at, state, platform, status, answers)
+       VALUES (?, 'p', ?, 1, 1, 'complete', ?, ?, '[]')`,
+    );
+    const statuses = ['new', 'qualified', 'won'];
+    for (let i = 0; i < 300; i++) add.run(`L${i}`, 1_000 + i, i % 3 === 0 ? 'instagram' : 'facebook', statuses[i % statuses.length]);
+    old.close();
+    const db = openDatabase(file);
+    migrate(db);
+    const view = { statuses: ['qualified'], platforms: ['instagram' as const] };
+    // i % 3 === 0 is Instagram, i % 3 === 1 is qualified: none is both; i % 3 === 0 with 'new'.
+    expect(createCounter(db)(view)).toEqual({ total: 0, capped: false });
+    const both = { statuses: ['new', 'won'], platforms: ['instagram' as const] };
+    expect(createCounter(db)(both)).toEqual({ total: 100, capped: false });
+    const page = listLeads(db, { ...both, sort: 'created_desc', offset: 10, limit: 5 }, createCounter(db)(both));
+    expect(page.rows.map((r) => r.id)).toEqual(['L267', 'L264', 'L261', 'L258', 'L255']);
+    expect(page.total).toBe(100);
     db.close();
   });
 });
