@@ -1,5 +1,5 @@
-// The ingest transaction, in plain CommonJS so the same code runs on the main thread and inside
-// the commit worker (an eval'd worker cannot load TypeScript, and esbuild's keepNames output cannot
+// The ingest transaction, in plain CommonJS so the same code runs inside the commit worker and on
+// a test's own connection (an eval'd worker cannot load TypeScript, and esbuild's keepNames output cannot
 // be stringified). Called with an open better-sqlite3 handle; returns commit(batch) → unbound rows.
 // Batch shape: relay/commitWorker.ts (CommitBatch).
 /* global module */

@@ -52,7 +52,7 @@ const localRequire = createRequire(import.meta.url);
 /** Resolved next to this module, or next to the bundle (relay/bundle.ts copies it there). */
 export const commitProgramPath = localRequire.resolve('./commitProgram.cjs');
 
-/** The same transaction on a caller's own connection (the main thread's, for single events). */
+/** The same transaction on a caller's own connection (tests and benchmarks; the relay commits on the worker). */
 export function makeCommit(db: RelayDb): (batch: CommitBatch) => CommitResult['unbound'] {
   return (localRequire(commitProgramPath) as (db: RelayDb) => (batch: CommitBatch) => CommitResult['unbound'])(db);
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { handleInstallApi, handleOAuthCallback, handleRegister, type ApiDeps } from './api';
 import { BindingIndex } from './bindings';
-import { CommitWorker, makeCommit } from './commitWorker';
+import { CommitWorker } from './commitWorker';
 import { openRelayDb, RELAY_DB_FILE } from './db';
 import { handleDeauthorize } from './deauth';
 import { EventLog } from './eventLog';
@@ -69,7 +69,7 @@ export async function createRelay(opts: RelayOptions): Promise<Relay> {
   const bindings = new BindingIndex(db);
   let hub: StreamHub | null = null;
   const worker = new CommitWorker(join(opts.dataDir, RELAY_DB_FILE), (error) => log.error('commit worker failed', { error }));
-  const eventLog = new EventLog(db, worker, makeCommit(db), installs, bindings, (report) => {
+  const eventLog = new EventLog(db, worker, installs, bindings, (report) => {
     if (report.unbound > 0) log.info('bindings dropped by deauthorisation', { count: report.unbound });
     hub?.wake(report.heads.keys());
   });
