@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { EventPayload } from '../../../shared/index';
 import type { LeadFilter, LeadSort } from '../../../shared/api/leads';
 import { call, errorText, isBrowserHost } from '../../api/client';
@@ -13,13 +13,27 @@ export function ExportControls({ filter, sort, ids }: { filter: LeadFilter; sort
   const [job, setJob] = useState<{ exportId: string; file: string } | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A small export can finish (and report "done") before export.start's answer has been rendered
+  // into `job`; progress for an id not known yet is kept until the answer names it, not dropped.
+  const jobId = useRef<string | null>(null);
+  const unclaimed = useRef(new Map<string, Progress>());
   useEvent('export.progress', (p) => {
-    if (job && p.exportId === job.exportId) setProgress(p);
+    if (p.exportId === jobId.current) setProgress(p);
+    else unclaimed.current.set(p.exportId, p);
   });
   const start = (format: 'csv' | 'vcard') => {
     setError(null);
     setProgress(null);
-    call('export.start', { format, filter, sort, ids }).then(setJob, (e: unknown) => setError(errorText(e)));
+    jobId.current = null;
+    call('export.start', { format, filter, sort, ids }).then(
+      (started) => {
+        jobId.current = started.exportId;
+        setJob(started);
+        setProgress(unclaimed.current.get(started.exportId) ?? null);
+        unclaimed.current.clear();
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
   };
   const name = job ? job.file.split(/[\\/]/).pop()! : '';
   const href = isBrowserHost ? `/exports/${encodeURIComponent(name)}?token=${encodeURIComponent(hostToken() ?? '')}` : null;
