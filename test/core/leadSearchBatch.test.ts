@@ -15,6 +15,7 @@ import { openDatabase, schemaVersion, type Db } from '../../main/core/store/db';
 import { withBatchedLeadSearch } from '../../main/core/store/leadSearch';
 import { prepareLeadUpsert } from '../../main/core/store/leadWrites';
 import { migrations } from '../../main/core/store/migrations/index';
+import { connectAndEnable, leadRows, startStack, waitFor, type Stack } from './harness';
 
 const dirs: string[] = [];
 const tempFile = () => {
@@ -62,8 +63,11 @@ const page = [
 const alreadyStored = lead(9, t0 + 2_000, { fullName: 'Earlier Arrival' });
 
 const search = (db: Db, query: string) =>
-  listLeads(db, { query, sort: 'created_desc', offset: 0, limit: 50 }, createCounter(db)({ query }))
-    .rows.map((r) => r.id);
+  listLeads(
+    db,
+    { query, sort: 'created_desc', offset: 0, limit: 50 },
+    createCounter(db)({ query }),
+  ).rows.map((r) => r.id);
 
 /** The whole search index, as comparable rows: doc id, lead, and the indexed text. */
 const index = (db: Db) =>
@@ -153,5 +157,42 @@ describe('batched search indexing of a backfill', () => {
     expect(search(db, 'greenhouse')).toEqual(['801', '802', '809']);
     expect(search(db, 'earlier')).toEqual(['809']);
     db.close();
+  });
+});
+
+describe('backfill through the simulator', () => {
+  let stack: Stack | null = null;
+  afterEach(async () => {
+    await stack?.close();
+    stack = null;
+  });
+
+  it('every lead of a page of results is found by search the moment its batch commits', async () => {
+    stack = await startStack({ tuning: { pageSize: 25 } });
+    const page = stack.sim.control.createPage({ name: 'Search Co', subscribed: false });
+    const form = stack.sim.control.createForm({ pageId: page.id });
+    const nowS = Math.floor(stack.sim.control.nowMs() / 1000);
+    stack.sim.control.createLeads(form.id, 120, { fromS: nowS - 30 * 86_400, toS: nowS - 60 });
+    const core = stack.desktop.core;
+    const unfound: string[] = [];
+    let batches = 0;
+    // Runs synchronously right after each batch's commit, before anything else can write.
+    core.events.on('sync.progress', (p) => {
+      if (p.phase !== 'leads') return;
+      batches++;
+      const stored = core.db
+        .prepare(`SELECT id, email FROM leads WHERE email IS NOT NULL`)
+        .all() as {
+        id: string;
+        email: string;
+      }[];
+      for (const l of stored) if (!search(core.db, l.email).includes(l.id)) unfound.push(l.id);
+    });
+    await connectAndEnable(stack);
+    await waitFor(() => leadRows(core).length === 120 && batches >= 5, 'the backfill');
+
+    expect(batches).toBeGreaterThanOrEqual(5);
+    expect(unfound).toEqual([]);
+    expect(core.db.prepare('SELECT count(*) FROM lead_search_ids').pluck().get()).toBe(120);
   });
 });
