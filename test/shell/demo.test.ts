@@ -150,7 +150,7 @@ describe('npm run demo', () => {
   });
 
   it('shows the backfilled demo leads and new leads arriving every few hundred ms', { timeout: 40_000 }, async () => {
-    const [, appUrl] = await demo.line(/Lead Inbox is running at (\S+)/);
+    const [, appUrl] = await demo.line(/Lead Inbox is running at (\S+)/, 30_000); // may build the renderer first
     await demo.line(/Connected through the simulated login: 3 pages and the WhatsApp number enabled\./);
     const client = await hostClient(appUrl!);
     try {
