@@ -21,6 +21,7 @@ export function ensureRendererBuilt(): void {
   const sources = Math.max(newestSource('renderer'), newestSource('shared'), statSync('vite.config.ts').mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   console.log('Building the renderer…');
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', shell: process.platform === 'win32' });
+  // NODE_ENV pinned: inherited from vitest (test) or a dev shell it made Vite bundle React's dev build (580 KB, slower) into the shared dist.
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', shell: process.platform === 'win32', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error('vite build of the renderer failed');
 }
