@@ -72,7 +72,10 @@ function startDemo(dataDir: string): Demo {
         if (m) return Promise.resolve(m);
       }
       return new Promise((resolveLine, reject) => {
-        const timer = setTimeout(() => reject(new Error(`demo never printed ${re}; output:\n${output.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`demo never printed ${re}; output:\n${output.join('\n')}`)),
+          timeoutMs,
+        );
         waiters.push({
           re,
           resolve: (m) => {
@@ -94,7 +97,10 @@ async function hostClient(appUrl: string) {
     ws.once('error', fail);
   });
   let nextId = 1;
-  const pending = new Map<number, (r: { ok: boolean; value?: unknown; error?: { message: string } }) => void>();
+  const pending = new Map<
+    number,
+    (r: { ok: boolean; value?: unknown; error?: { message: string } }) => void
+  >();
   ws.on('message', (data) => {
     const frame = JSON.parse(data.toString()) as HostServerFrame;
     if ('id' in frame) pending.get(frame.id)?.(frame.result as never);
@@ -103,7 +109,9 @@ async function hostClient(appUrl: string) {
     call<T>(method: string, input: unknown = {}): Promise<T> {
       return new Promise((ok, fail) => {
         const id = nextId++;
-        pending.set(id, (r) => (r.ok ? ok(r.value as T) : fail(new Error(`${method}: ${r.error?.message ?? 'failed'}`))));
+        pending.set(id, (r) =>
+          r.ok ? ok(r.value as T) : fail(new Error(`${method}: ${r.error?.message ?? 'failed'}`)),
+        );
         ws.send(JSON.stringify({ id, method, input } satisfies HostClientFrame));
       });
     },
@@ -128,7 +136,9 @@ describe('npm run demo', () => {
 
   beforeAll(() => {
     if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
-      throw new Error('No D-Bus session for the keychain. Run: bash .ci/with-keyring.sh npx vitest run --config test/vitest.config.ts test/shell/demo.test.ts');
+      throw new Error(
+        'No D-Bus session for the keychain. Run: bash .ci/with-keyring.sh npx vitest run --config test/vitest.config.ts test/shell/demo.test.ts',
+      );
     }
     demo = startDemo(dataDir);
   });
@@ -141,40 +151,56 @@ describe('npm run demo', () => {
       await exited;
     }
     // The host child gets the same signal and closes its core; give it a moment, then check.
-    for (let i = 0; i < 50 && processesInGroup(pgid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && processesInGroup(pgid).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const left = processesInGroup(pgid);
     if (left.length) process.kill(-pgid, 'SIGKILL');
-    for (const c of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, c.account);
+    for (const c of await keytar.findCredentials(keychainService))
+      await keytar.deletePassword(keychainService, c.account);
     rmSync(dataDir, { recursive: true, force: true });
     expect(left).toEqual([]);
   });
 
-  it('shows the backfilled demo leads and new leads arriving every few hundred ms', { timeout: 40_000 }, async () => {
-    const [, appUrl] = await demo.line(/Lead Inbox is running at (\S+)/, 30_000); // may build the renderer first
-    await demo.line(/Connected through the simulated login: 3 pages and the WhatsApp number enabled\./);
-    const client = await hostClient(appUrl!);
-    try {
-      // Two new leads printed after the app connected: they must reach the app live (webhook → relay → host).
-      const connectedAt = demo.output.findIndex((l) => l.startsWith('Connected through the simulated login'));
-      const printedAfter = () => demo.output.slice(connectedAt).filter((l) => l.startsWith('+ lead '));
-      for (let i = 0; i < 100 && printedAfter().length < 2; i++) await new Promise((r) => setTimeout(r, 200));
-      const newNames = printedAfter()
-        .slice(0, 2)
-        .map((l) => /^\+ lead (.+) on .+$/.exec(l)![1]!);
+  it(
+    'shows the backfilled demo leads and new leads arriving every few hundred ms',
+    { timeout: 40_000 },
+    async () => {
+      const [, appUrl] = await demo.line(/Lead Inbox is running at (\S+)/, 30_000); // may build the renderer first
+      await demo.line(
+        /Connected through the simulated login: 3 pages and the WhatsApp number enabled\./,
+      );
+      const client = await hostClient(appUrl!);
+      try {
+        // Two new leads printed after the app connected: they must reach the app live (webhook → relay → host).
+        const connectedAt = demo.output.findIndex((l) =>
+          l.startsWith('Connected through the simulated login'),
+        );
+        const printedAfter = () =>
+          demo.output.slice(connectedAt).filter((l) => l.startsWith('+ lead '));
+        for (let i = 0; i < 100 && printedAfter().length < 2; i++)
+          await new Promise((r) => setTimeout(r, 200));
+        const newNames = printedAfter()
+          .slice(0, 2)
+          .map((l) => /^\+ lead (.+) on .+$/.exec(l)![1]!);
 
-      let seen: { total: number; names: string[] } = { total: 0, names: [] };
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline) {
-        const r = await client.call<{ total: number; rows: { name: string | null }[] }>('leads.list', { sort: 'created_desc', limit: 100 });
-        seen = { total: r.total, names: r.rows.map((x) => x.name ?? '') };
-        if (seen.total >= demoSpec.leads + 2 && newNames.every((n) => seen.names.includes(n))) break;
-        await new Promise((r) => setTimeout(r, 250));
+        let seen: { total: number; names: string[] } = { total: 0, names: [] };
+        const deadline = Date.now() + 20_000;
+        while (Date.now() < deadline) {
+          const r = await client.call<{ total: number; rows: { name: string | null }[] }>(
+            'leads.list',
+            { sort: 'created_desc', limit: 100 },
+          );
+          seen = { total: r.total, names: r.rows.map((x) => x.name ?? '') };
+          if (seen.total >= demoSpec.leads + 2 && newNames.every((n) => seen.names.includes(n)))
+            break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        // The demo's 600 simulated leads are backfilled, plus every lead it announced since.
+        expect(seen.total).toBeGreaterThanOrEqual(demoSpec.leads + 2);
+        for (const name of newNames) expect(seen.names).toContain(name);
+      } finally {
+        client.close();
       }
-      // The demo's 600 simulated leads are backfilled, plus every lead it announced since.
-      expect(seen.total).toBeGreaterThanOrEqual(demoSpec.leads + 2);
-      for (const name of newNames) expect(seen.names).toContain(name);
-    } finally {
-      client.close();
-    }
-  });
+    },
+  );
 });

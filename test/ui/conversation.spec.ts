@@ -19,7 +19,16 @@ async function call(stack: Stack, method: string, input: unknown = {}): Promise<
  */
 function whatsappMedia(
   stack: Stack,
-  input: { phoneNumberId: string; waId: string; userId: string; name: string; type: 'audio' | 'document'; bytes: Buffer; mimeType: string; extra: Record<string, unknown> },
+  input: {
+    phoneNumberId: string;
+    waId: string;
+    userId: string;
+    name: string;
+    type: 'audio' | 'document';
+    bytes: Buffer;
+    mimeType: string;
+    extra: Record<string, unknown>;
+  },
 ): void {
   const sim = stack.sim!;
   const phone = sim.context.state.phones.get(input.phoneNumberId)!;
@@ -43,30 +52,70 @@ function whatsappMedia(
   );
 }
 
-test('a newly connected WhatsApp number says why there is no history yet', async ({ page, stack }) => {
+test('a newly connected WhatsApp number says why there is no history yet', async ({
+  page,
+  stack,
+}) => {
   const wa = stack.sim!.control.createWhatsApp({ phones: 1 });
-  await call(stack, 'whatsapp.connect', { wabaId: wa.wabaId, phoneNumberId: wa.phoneNumberIds[0], token: wa.systemUserToken });
+  await call(stack, 'whatsapp.connect', {
+    wabaId: wa.wabaId,
+    phoneNumberId: wa.phoneNumberIds[0],
+    token: wa.systemUserToken,
+  });
   await openApp(page, stack, 'threads');
   await page.getByRole('button', { name: /^WhatsApp/ }).click();
-  await expect(page.getByText('No WhatsApp conversations yet. WhatsApp has no history API: conversations appear from the moment a number is connected, as people write.')).toBeVisible();
+  await expect(
+    page.getByText(
+      'No WhatsApp conversations yet. WhatsApp has no history API: conversations appear from the moment a number is connected, as people write.',
+    ),
+  ).toBeVisible();
   // The first message replaces the note with the conversation, live.
-  stack.sim!.control.whatsappInbound({ phoneNumberId: wa.phoneNumberIds[0]!, from: '4915123450001', name: 'Lena Vogel', text: 'Hallo!' });
+  stack.sim!.control.whatsappInbound({
+    phoneNumberId: wa.phoneNumberIds[0]!,
+    from: '4915123450001',
+    name: 'Lena Vogel',
+    text: 'Hallo!',
+  });
   await expect(page.getByRole('link', { name: /Lena Vogel/ })).toBeVisible();
   await expect(page.getByText(/No WhatsApp conversations yet/)).toHaveCount(0);
 });
 
-test('a WhatsApp voice message and a document open in the conversation', async ({ page, stack }) => {
+test('a WhatsApp voice message and a document open in the conversation', async ({
+  page,
+  stack,
+}) => {
   const sim = stack.sim!;
   const wa = sim.control.createWhatsApp({ phones: 1 });
   const phoneNumberId = wa.phoneNumberIds[0]!;
-  await call(stack, 'whatsapp.connect', { wabaId: wa.wabaId, phoneNumberId, token: wa.systemUserToken });
+  await call(stack, 'whatsapp.connect', {
+    wabaId: wa.wabaId,
+    phoneNumberId,
+    token: wa.systemUserToken,
+  });
   const name = 'Jana Weiß';
-  const first = sim.control.whatsappInbound({ phoneNumberId, from: '4915123450000', name, text: 'Ich schicke Ihnen die Unterlagen.' });
+  const first = sim.control.whatsappInbound({
+    phoneNumberId,
+    from: '4915123450000',
+    name,
+    text: 'Ich schicke Ihnen die Unterlagen.',
+  });
   const who = { phoneNumberId, waId: first.waId, userId: first.userId, name };
   const ogg = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(60)]);
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-  whatsappMedia(stack, { ...who, type: 'audio', bytes: ogg, mimeType: 'audio/ogg', extra: { voice: true } });
-  whatsappMedia(stack, { ...who, type: 'document', bytes: pdf, mimeType: 'application/pdf', extra: { filename: 'Angebot-2026.pdf', caption: 'Das Angebot' } });
+  whatsappMedia(stack, {
+    ...who,
+    type: 'audio',
+    bytes: ogg,
+    mimeType: 'audio/ogg',
+    extra: { voice: true },
+  });
+  whatsappMedia(stack, {
+    ...who,
+    type: 'document',
+    bytes: pdf,
+    mimeType: 'application/pdf',
+    extra: { filename: 'Angebot-2026.pdf', caption: 'Das Angebot' },
+  });
 
   await openApp(page, stack, 'threads');
   await page.getByRole('link', { name: new RegExp(name) }).click();
@@ -89,17 +138,28 @@ test('a WhatsApp voice message and a document open in the conversation', async (
   await expect(save).toHaveAttribute('download', 'Angebot-2026.pdf');
   const href = (await save.getAttribute('href'))!;
   expect(href).toMatch(/^data:application\/pdf/);
-  expect(Buffer.from(href.slice(href.indexOf(',') + 1), 'base64').toString('latin1')).toBe(pdf.toString('latin1'));
+  expect(Buffer.from(href.slice(href.indexOf(',') + 1), 'base64').toString('latin1')).toBe(
+    pdf.toString('latin1'),
+  );
 });
 
-test('a Messenger reaction shows on the message and goes away when taken back', async ({ page, stack }) => {
+test('a Messenger reaction shows on the message and goes away when taken back', async ({
+  page,
+  stack,
+}) => {
   const sim = stack.sim!;
   const fbPage = sim.control.createPage({ name: 'Corner Café', subscribed: false });
   await stack.connect();
-  const { psid, mid } = sim.control.inboundMessage({ pageId: fbPage.id, text: 'Is the terrace open today?' });
+  const { psid, mid } = sim.control.inboundMessage({
+    pageId: fbPage.id,
+    text: 'Is the terrace open today?',
+  });
   await openApp(page, stack, 'threads');
   await page.getByRole('link', { name: /Is the terrace open today\?/ }).click();
-  const bubble = page.getByRole('list', { name: /^Messages with/ }).getByRole('listitem').filter({ hasText: 'Is the terrace open today?' });
+  const bubble = page
+    .getByRole('list', { name: /^Messages with/ })
+    .getByRole('listitem')
+    .filter({ hasText: 'Is the terrace open today?' });
   await expect(bubble).toBeVisible();
   await expect(bubble.getByLabel(/^Reactions:/)).toHaveCount(0);
 

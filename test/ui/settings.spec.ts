@@ -29,7 +29,10 @@ function settingsFile(stack: Stack): unknown {
   return JSON.parse(readFileSync(join(stack.dataDir, 'settings.json'), 'utf8'));
 }
 
-test('notifications and the reconciliation period are saved and survive a restart', async ({ page, stack }) => {
+test('notifications and the reconciliation period are saved and survive a restart', async ({
+  page,
+  stack,
+}) => {
   await openApp(page, stack, 'settings');
   let f = form(page);
   // The defaults first, as a new owner sees them.
@@ -47,7 +50,11 @@ test('notifications and the reconciliation period are saved and survive a restar
   await f.save.click();
   await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
   expect(stack.core.settings.get()).toMatchObject({
-    notifications: { sound: false, previews: false, quietHours: { enabled: true, start: '21:30', end: '06:45' } },
+    notifications: {
+      sound: false,
+      previews: false,
+      quietHours: { enabled: true, start: '21:30', end: '06:45' },
+    },
     sync: { reconciliationMinutes: 30 },
   });
 
@@ -97,7 +104,9 @@ test('invalid input gets a clear error and changes nothing', async ({ page, stac
   await f.quiet.check();
   await f.from.fill('');
   await f.save.click();
-  await expect(page.getByRole('status').filter({ hasText: /Invalid .*quietHours\.start: Use HH:MM/ })).toBeVisible();
+  await expect(
+    page.getByRole('status').filter({ hasText: /Invalid .*quietHours\.start: Use HH:MM/ }),
+  ).toBeVisible();
   await f.from.fill('22:00');
   await f.relay.fill('ftp://relay.example.com');
   await f.save.click();

@@ -18,14 +18,21 @@ interface Card {
 function parseVcards(text: string): Card[] {
   expect(text.endsWith('\r\n')).toBe(true);
   expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // no bare CR or LF
-  const lines = text.slice(0, -2).replace(/\r\n[ \t]/g, '').split('\r\n');
+  const lines = text
+    .slice(0, -2)
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n');
   const cards: Card[] = [];
   let current: Card['props'] | null = null;
   for (const line of lines) {
     const m = /^([A-Za-z-]+)((?:;[^:;]+)*):(.*)$/.exec(line);
     if (!m) throw new Error(`not a vCard content line: ${JSON.stringify(line)}`);
     const [, name, params, value] = m;
-    const prop = { name: name!.toUpperCase(), params: params!.split(';').filter(Boolean), value: value! };
+    const prop = {
+      name: name!.toUpperCase(),
+      params: params!.split(';').filter(Boolean),
+      value: value!,
+    };
     if (prop.name === 'BEGIN') {
       expect(current).toBeNull();
       expect(prop.value).toBe('VCARD');
@@ -46,18 +53,37 @@ function parseVcards(text: string): Card[] {
 }
 
 /** RFC 2426 text unescaping (\\n, \\, \\; \\\\). */
-const unescape = (v: string) => v.replace(/\\([nN,;\\])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+const unescape = (v: string) =>
+  v.replace(/\\([nN,;\\])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
 
 async function exportVcard(page: Page): Promise<{ file: string; text: string }> {
   await page.getByRole('button', { name: 'Export view as vCard' }).click();
   const status = page.getByTestId('export-status').first();
   await expect(status).toContainText(/Exported \d+ leads/);
-  const [download] = await Promise.all([page.waitForEvent('download'), status.getByRole('link').click()]);
-  return { file: download.suggestedFilename(), text: readFileSync((await download.path())!, 'utf8') };
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    status.getByRole('link').click(),
+  ]);
+  return {
+    file: download.suggestedFilename(),
+    text: readFileSync((await download.path())!, 'utf8'),
+  };
 }
 
-test('vCard export of the current view has each lead with name, phone and email', async ({ page, stack }) => {
-  seedLeads(stack.core.db, [...sampleLeads(), { id: '9007', name: "Seán O'Brien; Jr.", email: 'sean@example.ie', phone: '+353 87 123 4567', company: 'Brien, Sons & Co' }]);
+test('vCard export of the current view has each lead with name, phone and email', async ({
+  page,
+  stack,
+}) => {
+  seedLeads(stack.core.db, [
+    ...sampleLeads(),
+    {
+      id: '9007',
+      name: "Seán O'Brien; Jr.",
+      email: 'sean@example.ie',
+      phone: '+353 87 123 4567',
+      company: 'Brien, Sons & Co',
+    },
+  ]);
   await openApp(page, stack, 'leads');
   await page.getByRole('searchbox', { name: 'Search leads' }).fill('Amelia');
   await expect(page.getByTestId('leads-count')).toHaveText('1 lead');
@@ -76,7 +102,15 @@ test('vCard export of the current view has each lead with name, phone and email'
   await expect(page.getByTestId('leads-count')).toHaveText('7 leads');
   const all = parseVcards((await exportVcard(page)).text);
   expect(all.map((c) => unescape(c.get('FN')!)).sort()).toEqual(
-    ['Amelia Hart', 'Lucas Ferreira', 'Priya Raman', "Seán O'Brien; Jr.", 'Søren Kierkegård', 'محمد العلي', '山田 花子'].sort(),
+    [
+      'Amelia Hart',
+      'Lucas Ferreira',
+      'Priya Raman',
+      "Seán O'Brien; Jr.",
+      'Søren Kierkegård',
+      'محمد العلي',
+      '山田 花子',
+    ].sort(),
   );
   const sean = all.find((c) => c.get('EMAIL') === 'sean@example.ie')!;
   expect(sean.get('FN')).toBe("Seán O'Brien\\; Jr.");
