@@ -32,8 +32,11 @@ export class Legs {
     return out;
   }
 
-  /** One line per step of `order` (p50 / p99 ms and how many items had both stamps). */
-  report(order: string[], log: (m: string) => void): void {
+  /** One line per step of `order` (p50 / p99 ms and how many items had both stamps); legs no item has are left out. */
+  report(legs: string[], log: (m: string) => void): void {
+    const stamped = new Set([...this.at.values()].flatMap((m) => [...m.keys()]));
+    const order = legs.filter((l) => stamped.has(l));
+    if (order.length < 2) return;
     for (let i = 1; i < order.length; i++) {
       const l = latencyOf(this.between(order[i - 1]!, order[i]!));
       log(`  ${order[i - 1]} → ${order[i]}: p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms (${l.samples})`);
