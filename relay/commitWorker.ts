@@ -25,25 +25,51 @@ export interface CommitResult {
 /**
  * The worker's code: plain CommonJS evaluated in a worker thread (no module file, so it runs the
  * same under tsx, vitest and the esbuild bundle); the transaction itself is commitProgram.cjs.
+ *
+ * Group commit across batches: every batch that arrived while the previous commit was being
+ * fsynced is committed in ONE outer transaction (one fsync), each batch in its own savepoint so a
+ * failing batch fails alone. Answers go out one per batch, in order.
  */
 const source = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
 const Database = require(workerData.sqlitePath);
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 const commit = require(workerData.programPath)(db);
-parentPort.on('message', (msg) => {
-  if (msg === 'close') {
+const commitAll = db.transaction((batches) =>
+  batches.map((batch) => {
+    try {
+      return { ok: true, unbound: commit(batch) };
+    } catch (e) {
+      return { ok: false, error: String((e && e.message) || e) };
+    }
+  }),
+);
+parentPort.on('message', (first) => {
+  const batches = [];
+  let closing = false;
+  for (let msg = first; msg !== undefined; msg = receiveMessageOnPort(parentPort)?.message) {
+    if (msg === 'close') {
+      closing = true;
+      break;
+    }
+    batches.push(msg);
+  }
+  if (batches.length > 0) {
+    let answers;
+    try {
+      answers = commitAll(batches);
+    } catch (e) {
+      const failed = { ok: false, error: String((e && e.message) || e) };
+      answers = batches.map(() => failed);
+    }
+    for (const answer of answers) parentPort.postMessage(answer);
+  }
+  if (closing) {
     db.close();
     parentPort.close();
-    return;
-  }
-  try {
-    parentPort.postMessage({ ok: true, unbound: commit(msg) });
-  } catch (e) {
-    parentPort.postMessage({ ok: false, error: String((e && e.message) || e) });
   }
 });
 `;

@@ -5,10 +5,11 @@ import type { InstallRegistry } from './installs';
 import type { IncomingEvent } from './routing';
 
 /**
- * Two batches in flight: one being fsynced by the worker while the next one, holding everything
- * that arrived meanwhile, waits right behind it, so the disk never idles under load.
+ * Batches sent to the worker and not yet answered. While one commit is being fsynced, the batches
+ * that arrive behind it (at most one per event-loop turn) wait in the worker, which commits all of
+ * them together next (one fsync); past this many the requests wait here and go as one batch.
  */
-const MAX_BATCHES_IN_FLIGHT = 2;
+const MAX_BATCHES_IN_FLIGHT = 4;
 
 export interface StoredDelivery {
   seq: number;
