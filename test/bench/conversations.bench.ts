@@ -187,7 +187,14 @@ async function inboundToScreen(count: number, log: (m: string) => void): Promise
     legs.report(['sim send', 'relay frame out', 'core frame in', 'core commit', 'host frame out', 'page frame in', 'DOM'], log);
     log(`  of which webhook answered 200 by the relay: p50 ${relayIn.p50.toFixed(1)} ms, p99 ${relayIn.p99.toFixed(1)} ms`);
     log(`  of which webhook → core commit: p50 ${inCore.p50.toFixed(1)} ms, p99 ${inCore.p99.toFixed(1)} ms`);
-    if (lat.length < count) log(`only ${lat.length}/${count} messages reached the screen`);
+    if (lat.length < count) {
+      log(`only ${lat.length}/${count} messages reached the screen`);
+      const missing = sentAt.map((_, i) => String(i)).filter((i) => !(i in seen));
+      const states: Record<string, number> = {};
+      for (const d of sim.deliveries()) states[`${d.state}, ${d.attempts.length} attempt(s)`] = (states[`${d.state}, ${d.attempts.length} attempt(s)`] ?? 0) + 1;
+      log(`  missing: ${missing.join(', ')}; in the core: ${missing.filter((i) => i in coreAt).join(', ') || 'none'}; in a delivery: ${missing.filter((i) => sim.deliveries().some((d) => d.body.includes(`"bench ${i}"`))).join(', ') || 'none'}`);
+      log(`  webhook deliveries: ${JSON.stringify(states)}`);
+    }
     const coreToScreen = sentAt.map((_, i) => (seen[String(i)] ?? NaN) - (coreAt[String(i)] ?? NaN)).filter((x) => Number.isFinite(x));
     return { total: lat, coreToScreen };
   } finally {
