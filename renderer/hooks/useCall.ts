@@ -12,12 +12,14 @@ export interface CallState<T> {
 
 /**
  * Loads a method's result and reloads it when the input changes or any of `refreshOn` fires
- * (a burst of events reloads at once, then at most twice a second while it lasts). Answers to stale inputs are dropped.
+ * (a burst of events reloads at once, then at most once per `refreshGapMs`, and never sooner than
+ * four times the last reload took). Answers to stale inputs are dropped.
  */
 export function useCall<M extends MethodName>(
   method: M,
   input: MethodInput<M>,
   refreshOn: EventName[] = [],
+  { refreshGapMs = 500 }: { refreshGapMs?: number } = {},
 ): CallState<MethodOutput<M>> {
   const [state, setState] = useState<{ data: MethodOutput<M> | null; error: string | null; loading: boolean }>({
     data: null,
@@ -38,12 +40,12 @@ export function useCall<M extends MethodName>(
   const events = refreshOn.join(',');
   useEffect(() => {
     // At most one reload in flight; a slow one (Home's stats on a big store) spaces the next out.
-    const schedule = coalesce(load, { minGapMs: 500, busyFactor: 4 });
+    const schedule = coalesce(load, { minGapMs: refreshGapMs, busyFactor: 4 });
     const offs = events ? events.split(',').map((e) => on(e as EventName, schedule)) : [];
     return () => {
       schedule.cancel();
       offs.forEach((off) => off());
     };
-  }, [events, load]);
+  }, [events, load, refreshGapMs]);
   return { ...state, reload: () => void load() };
 }
