@@ -68,6 +68,7 @@ export function LeadsTable(p: Props) {
   }, [p.active, p.total, virtualizer]);
 
   const template = `2.5rem ${p.columns.map((c) => c.width).join(' ')}`;
+  const keyed = new Set<string>();
   const activeRow = p.rowAt(p.active);
   return (
     <div
@@ -95,9 +96,13 @@ export function LeadsTable(p: Props) {
       <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const row = p.rowAt(item.index);
+          // While a refresh lands block by block, a lead can sit in a new block and in the old
+          // copy of its neighbour for a moment (the list moved up by one): one key per lead.
+          const byLead = row !== undefined && !keyed.has(row.id);
+          if (byLead) keyed.add(row.id);
           return (
             <LeadGridRow
-              key={row ? `lead:${row.id}` : `slot:${item.index % pool.current}`}
+              key={byLead ? `lead:${row.id}` : `slot:${item.index % pool.current}`}
               index={item.index}
               top={item.start - rowHeight}
               row={row}
