@@ -7,6 +7,7 @@ import type { Column } from './columns';
 export const rowHeight = 32;
 /** Below this scroll speed (one 100-row block per 200 ms) rows are fetched while scrolling. */
 const readableRowsPerSecond = 500;
+const prefetchRows = 50;
 
 interface Props {
   total: number;
@@ -54,7 +55,9 @@ export function LeadsTable(p: Props) {
     const prev = lastPosition.current;
     lastPosition.current = { first, at: now };
     const rowsPerSecond = (Math.abs(first - prev.first) * 1000) / Math.max(1, now - prev.at);
-    if (p.total > 0 && (settled || rowsPerSecond < readableRowsPerSecond)) ensureRange(first, last);
+    // Half a block either side: at reading speed the next block is in before its rows scroll in.
+    if (p.total > 0 && (settled || rowsPerSecond < readableRowsPerSecond))
+      ensureRange(Math.max(0, first - prefetchRows), Math.min(p.total - 1, last + prefetchRows));
   }, [first, last, p.total, settled, ensureRange]);
   // A loaded row is keyed by its lead, so a new lead on top moves the others down without
   // rendering them again. A row still loading is keyed by slot (index modulo the most rows the
