@@ -114,7 +114,7 @@ function openRaw(file: string): Database.Database {
   // The same durability settings as the desktop store (main/core/store/db.ts), so the
   // comparison is about the code path, not the fsync policy.
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   return db;
 }
 

@@ -7,14 +7,17 @@ export type Db = Database.Database;
 
 /**
  * Opens (creating if needed) the desktop store and brings its schema up to date.
- * WAL keeps readers (UI queries) off the writer's back; synchronous=NORMAL under WAL survives an
- * app crash or kill -9 (the fault we ack against), trading only the last commits on power loss.
+ * WAL keeps readers (UI queries) off the writer's back. synchronous=FULL: every commit is fsynced
+ * before it returns, because a commit is what the relay's ack rests on and the relay forgets acked
+ * events; under NORMAL a laptop losing power could roll back events it had already acked (WhatsApp
+ * messages have no history API to heal them). The cost is one fsync per transaction: the live path
+ * writes a few per event and the backfill one per page of leads.
  */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // Statement journals (opened by every write that fires a trigger, e.g. the search index of
