@@ -11,6 +11,8 @@ export interface TcpProxy {
   readonly url: string;
   /** Connections currently open through the proxy. */
   readonly connections: number;
+  /** Connections accepted since the proxy started (refused ones not counted). */
+  readonly accepted: number;
   cut(): void;
   blackhole(): void;
   /** Refuse new connections too (the relay is unreachable), until restore(). */
@@ -22,12 +24,14 @@ export interface TcpProxy {
 export async function createTcpProxy(target: { host?: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   let mode: 'pass' | 'blackhole' | 'refuse' = 'pass';
+  let accepted = 0;
 
   const server = net.createServer((client) => {
     if (mode === 'refuse') {
       client.resetAndDestroy();
       return;
     }
+    accepted++;
     const upstream = net.connect(target.port, target.host ?? '127.0.0.1');
     const pair = { client, upstream };
     pairs.add(pair);
@@ -64,6 +68,9 @@ export async function createTcpProxy(target: { host?: string; port: number }): P
     url: `http://127.0.0.1:${port}`,
     get connections() {
       return pairs.size;
+    },
+    get accepted() {
+      return accepted;
     },
     cut: resetAll,
     blackhole() {

@@ -77,11 +77,15 @@ describe('relay stream client', () => {
     await connectAndEnable(stack);
     const first = (await stack.desktop.call('connection.status')).connectedSince!;
     stack.proxy!.blackhole();
+    const attempts = stack.proxy!.accepted;
     const lead = stack.sim.control.createLead({ pageId: page.id });
     await waitFor(
       async () => (await stack!.desktop.call('connection.status')).state !== 'connected',
       'the dead socket to be noticed',
     );
+    // A reconnect attempt into the still-dead line: its upgrade request is swallowed, and the client
+    // must give up on it too, not wait on it long after the line is back.
+    await waitFor(() => stack!.proxy!.accepted > attempts, 'a reconnect attempt while the line is dead');
     stack.proxy!.restore();
     await waitFor(async () => {
       const s = await stack!.desktop.call('connection.status');

@@ -122,13 +122,15 @@ export class RelayStream {
     this.mustReregister = false;
     const url = this.deps.api.baseUrl().replace(/^http/, 'ws') + '/v1/stream';
     if (!this.running) return false;
+    let heartbeatMs = this.deps.heartbeatMs ?? 15_000;
     const ws = new WebSocket(url, {
       headers: { authorization: `Bearer ${token}` },
-      handshakeTimeout: 10_000,
+      // An upgrade request the network swallowed (a half-dead link) never gets an answer: give up
+      // on it as the heartbeat would on a silent socket, not after a fixed 10 s wait.
+      handshakeTimeout: Math.min(10_000, Math.max(1_000, heartbeatMs * 5)),
     });
     this.socket = ws;
     let welcomed = false;
-    let heartbeatMs = this.deps.heartbeatMs ?? 15_000;
     let lastHeard = this.deps.clock.now();
     let beat: NodeJS.Timeout | null = null;
 
