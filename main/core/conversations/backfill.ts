@@ -61,14 +61,19 @@ async function backfillOne(
 ): Promise<void> {
   const cursorKey = `conversations.backfill.${pageId}.${platform}`;
   const since = Number(kvGet(deps.db, cursorKey) ?? 0);
+  // The page is subscribed before any backfill, so a message sent from this run's start on is the
+  // webhook's to deliver as news (unread, notified); stored here it would pass for read history.
+  // Meta's times have whole seconds: the start's own second counts as "from the start on".
+  const historyBefore = Math.floor(deps.clock.now() / 1000) * 1000;
   let newest = since;
   outer: for await (const page of deps.graph.pages<Obj>(`${pageId}/conversations`, token, { platform, fields, limit: 25 })) {
     const changes = new Changes();
     for (const conv of page) {
       const updated = parseMetaTime(conv.updated_time) ?? 0;
       if (updated <= since) break outer; // newest first: everything after this was stored last time
-      newest = Math.max(newest, updated);
-      storeConversation(deps, changes, pageId, ownId, platform, conv, result);
+      // Never past this run's start: if a skipped message's webhook is lost, the next run finds it.
+      newest = Math.max(newest, Math.min(updated, historyBefore - 1));
+      storeConversation(deps, changes, pageId, ownId, platform, conv, historyBefore, result);
     }
     deps.publish(changes);
   }
@@ -82,6 +87,7 @@ function storeConversation(
   ownId: string,
   platform: 'messenger' | 'instagram',
   conv: Obj,
+  historyBefore: number,
   result: BackfillResult,
 ): void {
   const people = arr(obj(conv.participants)?.data).map(obj).filter((p): p is Obj => p !== null);
@@ -108,6 +114,9 @@ function storeConversation(
       const m = obj(raw);
       const mid = str(m?.id);
       if (!m || !mid) continue;
+      const metaTime = parseMetaTime(m.created_time);
+      if (metaTime != null && metaTime >= historyBefore) continue;
+      const sentAt = metaTime ?? now;
       const fromId = str(obj(m.from)?.id);
       const out = fromId === ownId || fromId === pageId;
       const before = changes.messages.size;
@@ -122,7 +131,7 @@ function storeConversation(
           text: str(m.message) || null,
           attachments: conversationAttachments(m.attachments),
           status: out ? 'sent' : 'received',
-          sentAt: parseMetaTime(m.created_time) ?? now,
+          sentAt,
           fromElsewhere: out,
         },
         { live: false, opensWindow: true },
