@@ -29,14 +29,14 @@ describe('speed to lead: medians on a fixed data set', () => {
   });
   afterEach(() => env.cleanup());
 
-  function stats(timeZone: string, range: { from?: number; to?: number } = {}) {
+  async function stats(timeZone: string, range: { from?: number; to?: number } = {}) {
     writeConversionSettings(env.db, { timeZone });
     const s = createSpeedToLead({ db: env.db, ...deps(env.db) });
     return s.handlers['speedToLead.stats'](range);
   }
 
-  it('medians overall, per form and per Monday-start week', () => {
-    const s = stats('UTC');
+  it('medians overall, per form and per Monday-start week', async () => {
+    const s = await stats('UTC');
     expect(s.overall).toEqual({ medianMs: 10 * min, contacted: 5, uncontacted: 1 });
     expect(s.perForm).toEqual([
       { formId: 'f1', formName: 'Form f1', medianMs: 4 * min, contacted: 3, uncontacted: 1 },
@@ -48,16 +48,16 @@ describe('speed to lead: medians on a fixed data set', () => {
     ]);
   });
 
-  it("weeks follow the owner's time zone", () => {
-    const s = stats('Asia/Tokyo');
+  it("weeks follow the owner's time zone", async () => {
+    const s = await stats('Asia/Tokyo');
     expect(s.perWeek.map((w) => [w.week, w.medianMs])).toEqual([
       ['2026-11-02', 4 * min],
       ['2026-11-09', 35 * min],
     ]);
   });
 
-  it('a date range limits the leads counted', () => {
-    const s = stats('UTC', { from: at('2026-11-09T00:00:00Z'), to: at('2026-11-11T00:00:00Z') });
+  it('a date range limits the leads counted', async () => {
+    const s = await stats('UTC', { from: at('2026-11-09T00:00:00Z'), to: at('2026-11-11T00:00:00Z') });
     expect(s.overall).toEqual({ medianMs: 10 * min, contacted: 1, uncontacted: 1 });
   });
 });
