@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { HostClientFrame, HostServerFrame } from '../../shared/bridge';
+import { hostApiClient } from '../sim/demoConnect';
 import { demoSpec } from '../sim/scenario';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -88,37 +87,6 @@ function startDemo(dataDir: string): Demo {
   };
 }
 
-/** The host's API socket, spoken the way the renderer's host transport speaks it. */
-async function hostClient(appUrl: string) {
-  const u = new URL(appUrl);
-  const ws = new WebSocket(`ws://${u.host}/api?token=${u.searchParams.get('token') ?? ''}`);
-  await new Promise<void>((ok, fail) => {
-    ws.once('open', () => ok());
-    ws.once('error', fail);
-  });
-  let nextId = 1;
-  const pending = new Map<
-    number,
-    (r: { ok: boolean; value?: unknown; error?: { message: string } }) => void
-  >();
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as HostServerFrame;
-    if ('id' in frame) pending.get(frame.id)?.(frame.result as never);
-  });
-  return {
-    call<T>(method: string, input: unknown = {}): Promise<T> {
-      return new Promise((ok, fail) => {
-        const id = nextId++;
-        pending.set(id, (r) =>
-          r.ok ? ok(r.value as T) : fail(new Error(`${method}: ${r.error?.message ?? 'failed'}`)),
-        );
-        ws.send(JSON.stringify({ id, method, input } satisfies HostClientFrame));
-      });
-    },
-    close: () => ws.close(),
-  };
-}
-
 function processesInGroup(pgid: number): string[] {
   try {
     return execFileSync('ps', ['-o', 'pid=,args=', '-g', String(pgid)], { encoding: 'utf8' })
@@ -169,7 +137,7 @@ describe('npm run demo', () => {
       await demo.line(
         /Connected through the simulated login: 3 pages and the WhatsApp number enabled\./,
       );
-      const client = await hostClient(appUrl!);
+      const client = await hostApiClient(appUrl!);
       try {
         // Two new leads printed after the app connected: they must reach the app live (webhook → relay → host).
         const connectedAt = demo.output.findIndex((l) =>

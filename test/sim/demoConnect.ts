@@ -16,7 +16,8 @@ export async function completeLogin(url: string, simUrl: string): Promise<void> 
   await fetch(url, { redirect: 'follow' }).catch(() => undefined);
 }
 
-export async function connectThroughHost(appUrl: string, assets: DemoAssets): Promise<string> {
+/** The host's API socket, spoken the way the renderer's host transport speaks it. */
+export async function hostApiClient(appUrl: string) {
   const u = new URL(appUrl);
   const ws = new WebSocket(`ws://${u.host}/api?token=${u.searchParams.get('token') ?? ''}`);
   await new Promise<void>((resolve, reject) => {
@@ -32,16 +33,25 @@ export async function connectThroughHost(appUrl: string, assets: DemoAssets): Pr
     const frame = JSON.parse(data.toString()) as HostServerFrame;
     if ('id' in frame) pending.get(frame.id)?.(frame.result as never);
   });
-  const call = <T>(method: string, input: unknown = {}): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, (r) =>
-        r.ok
-          ? resolve(r.value as T)
-          : reject(new Error(`${method}: ${r.error?.message ?? 'failed'}`)),
-      );
-      ws.send(JSON.stringify({ id, method, input } satisfies HostClientFrame));
-    });
+  return {
+    call<T>(method: string, input: unknown = {}): Promise<T> {
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, (r) =>
+          r.ok
+            ? resolve(r.value as T)
+            : reject(new Error(`${method}: ${r.error?.message ?? 'failed'}`)),
+        );
+        ws.send(JSON.stringify({ id, method, input } satisfies HostClientFrame));
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+export async function connectThroughHost(appUrl: string, assets: DemoAssets): Promise<string> {
+  const client = await hostApiClient(appUrl);
+  const call = client.call.bind(client);
   try {
     const result = await call<{ outcome: string }>('auth.connectFacebook');
     if (result.outcome !== 'connected') return `Facebook login ended: ${result.outcome}`;
@@ -58,6 +68,6 @@ export async function connectThroughHost(appUrl: string, assets: DemoAssets): Pr
     }
     return `Connected through the simulated login: ${pages.length} pages${wa} enabled.`;
   } finally {
-    ws.close();
+    client.close();
   }
 }
