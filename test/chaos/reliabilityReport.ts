@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rerunInsidePrivateKeyringIfNeeded } from '../../main/tools/privateKeyring';
 
 const root = resolve(import.meta.dirname, '../..');
 const doc = join(root, 'docs/RELIABILITY.md');
@@ -27,10 +29,7 @@ interface Report {
 }
 
 mkdirSync(join(root, 'test-results'), { recursive: true });
-const needsKeyring =
-  process.platform === 'linux' &&
-  !process.env.DBUS_SESSION_BUS_ADDRESS &&
-  !process.env.LEAD_INBOX_IN_KEYRING;
+rerunInsidePrivateKeyringIfNeeded(root, fileURLToPath(import.meta.url), 'running the reliability suites');
 const vitest = [
   'npx',
   'vitest',
@@ -43,10 +42,9 @@ const vitest = [
   '--reporter=json',
   `--outputFile.json=${json}`,
 ];
-const cmd = needsKeyring ? ['bash', '.ci/with-keyring.sh', ...vitest] : vitest;
 const started = Date.now();
 const loadBefore = os.loadavg()[0]!;
-const run = spawnSync(cmd[0]!, cmd.slice(1), { cwd: root, stdio: 'inherit' });
+const run = spawnSync(vitest[0]!, vitest.slice(1), { cwd: root, stdio: 'inherit' });
 const tookS = Math.round((Date.now() - started) / 1000);
 if (!existsSync(json)) {
   process.stderr.write('no vitest report was written\n');
