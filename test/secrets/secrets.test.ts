@@ -30,7 +30,7 @@ describe('secrets never reach disk', () => {
   it('the scanner finds a planted secret in every form it looks for (so a clean scan means something)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lead-inbox-scan-self-'));
     try {
-      const secret = 'EAAGm0PX4ZCpsBAKZCtestTOKENvalue1234567890abcdef';
+      const secret = 'TEST-ONLY-fake-page-token-value-1234567890abcdef'; // not a Meta token
       writeFileSync(join(dir, 'a.log'), `{"msg":"oops","token":"${secret.slice(10, 40)}"}`);
       writeFileSync(
         join(dir, 'b.bin'),

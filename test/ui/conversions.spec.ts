@@ -36,7 +36,7 @@ test('the owner connects a dataset, moves a lead, and sees it queued for Meta in
   await expect(page.getByLabel('Event name for stage won')).toHaveValue('Sale');
 
   // A system-user token goes to the keychain; the page only learns that one is stored.
-  const secret = 'EAAGsystemusertoken0123456789abcdef';
+  const secret = 'TEST-ONLY-fake-system-user-token-0123456789abcdef'; // not a Meta token
   await page.getByLabel('System-user access token').fill(secret);
   await page.getByRole('button', { name: 'Store token' }).click();
   await expect(page.getByText('Token stored in the system keychain.')).toBeVisible();
