@@ -9,7 +9,8 @@ import { join } from 'node:path';
  */
 export function rerunInsidePrivateKeyringIfNeeded(root: string, script: string, why: string): void {
   if (!needsPrivateKeyring()) return;
-  console.log(`No desktop keyring session here: ${why} inside a private gnome-keyring.`);
+  // stderr: a benchmark's stdout carries only its JSON figure lines.
+  process.stderr.write(`No desktop keyring session here: ${why} inside a private gnome-keyring.\n`);
   const r = spawnSync(
     'bash',
     [

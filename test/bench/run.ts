@@ -3,8 +3,8 @@
  * process with a fresh temp folder, prints one JSON line per figure on stdout (everything else on
  * stderr), keeps going past a failing benchmark, then writes docs/PERFORMANCE.md.
  */
-import { fork, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import {
 } from './report';
 import type { ChildMessage } from './runOne';
 import type { Figure } from './types';
+import { rerunInsidePrivateKeyringIfNeeded } from '../../main/tools/privateKeyring';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -135,30 +136,6 @@ function runBenchmark(
 }
 
 /**
- * Benchmarks that run the whole app use the real keychain (keytar → Secret Service). A headless
- * Linux box has no session bus: run ourselves again inside the same private keyring CI uses.
- */
-function reexecInKeyringIfNeeded(): void {
-  if (
-    process.platform !== 'linux' ||
-    process.env.LEAD_INBOX_IN_KEYRING ||
-    process.env.DBUS_SESSION_BUS_ADDRESS
-  )
-    return;
-  const wrapper = join(root, '.ci/with-keyring.sh');
-  if (!existsSync(wrapper) || spawnSync('which', ['dbus-run-session']).status !== 0) return;
-  process.stderr.write(
-    'bench: no session bus; running inside a private keyring (.ci/with-keyring.sh)\n',
-  );
-  const r = spawnSync(
-    'bash',
-    [wrapper, process.execPath, ...process.execArgv, process.argv[1]!, ...args],
-    { stdio: 'inherit', cwd: root },
-  );
-  process.exit(r.status ?? 1);
-}
-
-/**
  * Quick mode runs the benchmarks that took least time last time first: each gets an even share of
  * what is left, so the fast ones finish early and hand their unused time to the heavy ones.
  */
@@ -188,7 +165,8 @@ function mergeOutcomes(previous: BenchOutcome[], latest: BenchOutcome[]): BenchO
 }
 
 async function main(): Promise<void> {
-  reexecInKeyringIfNeeded();
+  // Benchmarks that run the whole app use the real keychain (keytar → Secret Service).
+  rerunInsidePrivateKeyringIfNeeded(root, fileURLToPath(import.meta.url), 'running the benchmarks');
   const benches = quick ? fastestFirst(discover()) : discover();
   if (benches.length === 0) {
     process.stderr.write(`no benchmark matches ${only.join(', ') || 'test/bench/*.bench.ts'}\n`);
