@@ -19,6 +19,10 @@ export interface CoreTuning {
   backfillDays: number;
   /** Leads per page when paging /{form}/leads. */
   pageSize: number;
+  /** A backfill commits pages together up to this many leads while Meta answers fast… */
+  backfillBatchLeads: number;
+  /** …and each page on its own once one takes this long to arrive (ms). */
+  backfillSlowPageMs: number;
   oauthPollMs: number;
   oauthTimeoutMs: number;
   /** How often token health (debug_token) is checked per account. */
@@ -39,6 +43,8 @@ export const defaultTuning: CoreTuning = {
   overlapSec: 600,
   backfillDays: 90,
   pageSize: 500,
+  backfillBatchLeads: 2_000,
+  backfillSlowPageMs: 100,
   oauthPollMs: 1_000,
   oauthTimeoutMs: 10 * 60_000,
   tokenCheckEveryMs: 12 * 3_600_000,

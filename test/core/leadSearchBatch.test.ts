@@ -168,7 +168,8 @@ describe('backfill through the simulator', () => {
   });
 
   it('every lead of a page of results is found by search the moment its batch commits', async () => {
-    stack = await startStack({ tuning: { pageSize: 25 } });
+    // One commit per page, so the check below runs between several commits.
+    stack = await startStack({ tuning: { pageSize: 25, backfillBatchLeads: 25 } });
     const page = stack.sim.control.createPage({ name: 'Search Co', subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
     const nowS = Math.floor(stack.sim.control.nowMs() / 1000);

@@ -61,6 +61,27 @@ export async function backfillForm(
     p.catch(() => undefined); // awaited below; this only keeps a prefetch from being "unhandled"
     return p;
   };
+  // New leads are indexed for search in set-based statements at the end of the transaction
+  // (store/leadSearch.ts): as searchable the moment the group commits as through the trigger.
+  const writeGroup = db.transaction((rows: GraphLead[]) => {
+    const now = clock.now();
+    withBatchedLeadSearch(db, () => {
+      for (const raw of rows) {
+        const lead = normaliseLead(
+          { ...raw, form_id: raw.form_id ?? form.id },
+          questions,
+          form.locale,
+        );
+        const outcome = upsert(lead, form.page_id, now);
+        if (outcome === 'new') newCount++;
+        if (outcome === 'completed') completedIds.push(lead.id);
+        // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
+        else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000))
+          freshIds.push(lead.id);
+        maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
+      }
+    });
+  });
   let pending: Promise<Paged<GraphLead>> | null = fetchPage(
     ctx.graph.url(`${form.id}/leads`, {
       fields: leadFields,
@@ -70,34 +91,24 @@ export async function backfillForm(
       limit: tuning.pageSize,
     }),
   );
+  // Pages are written in groups of up to tuning.backfillBatchLeads leads while Meta answers fast:
+  // each commit rewrites every index page it touched, and random keys such as names touch about a
+  // page per lead, so fewer, larger commits cost less per lead. A page that took longer than
+  // backfillSlowPageMs to arrive means a slow line: what is held is written at once, so held leads
+  // wait at most one page's round trip to show up. The cursor moves only at the end either way.
+  let group: GraphLead[] = [];
   while (pending) {
+    const waitedFrom = performance.now();
     const page: Paged<GraphLead> = await pending;
+    const slowLine = performance.now() - waitedFrom >= tuning.backfillSlowPageMs;
     if (ctx.stopping()) throw new Error('sync stopped: the app is closing');
     // Ask for the next page before writing this one: Meta's answer travels while SQLite works.
     pending = page.paging?.next ? fetchPage(page.paging.next) : null;
-    const now = clock.now();
-    // New leads are indexed for search in set-based statements at the end of the transaction
-    // (store/leadSearch.ts): as searchable the moment the page commits as through the trigger.
-    const writeBatch = db.transaction((rows: GraphLead[]) =>
-      withBatchedLeadSearch(db, () => {
-        for (const raw of rows) {
-          const lead = normaliseLead(
-            { ...raw, form_id: raw.form_id ?? form.id },
-            questions,
-            form.locale,
-          );
-          const outcome = upsert(lead, form.page_id, now);
-          if (outcome === 'new') newCount++;
-          if (outcome === 'completed') completedIds.push(lead.id);
-          // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
-          else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000))
-            freshIds.push(lead.id);
-          maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
-        }
-      }),
-    );
-    writeBatch(page.data ?? []);
-    written += page.data?.length ?? 0;
+    group = group.concat(page.data ?? []);
+    if (pending && !slowLine && group.length < tuning.backfillBatchLeads) continue;
+    writeGroup(group);
+    written += group.length;
+    group = [];
     onBatch(written);
   }
   // Everything after `since` is now stored, so even an empty form moves its cursor there.
