@@ -7,6 +7,7 @@ import { systemClock } from './ports';
 import { openDatabase, type Db } from './store/db';
 import { getLeadRow } from './store/leads';
 import { createInbox } from './inbox/index';
+import type { SearchUpkeep } from './inbox/searchUpkeep';
 import { createConversions } from './conversions/index';
 import { createSpeedToLead } from './speedToLead/index';
 import { GraphClient } from './graph/client';
@@ -37,6 +38,8 @@ export interface Core {
   readonly dispatch: Dispatch;
   readonly registry: IngestRegistry;
   readonly settings: SettingsService;
+  /** Search index merging; settle() runs it now (benchmarks, tests). */
+  readonly searchUpkeep: SearchUpkeep;
   /** The machine woke from sleep or the network came back: reconnect and catch up now. */
   wake(): void;
   start(): Promise<void>;
@@ -49,10 +52,11 @@ export interface Core {
  */
 export function createCore(deps: CoreDeps): Core {
   const clock = deps.clock ?? systemClock;
+  const tuning = { ...defaultTuning, ...deps.tuning };
   const db = openDatabase(join(deps.config.dataDir, 'lead-inbox.sqlite'));
   const events = new EventBus();
   const settings = createSettingsService(deps.settingsStore ?? createJsonSettingsStore(deps.config.dataDir), events);
-  const inbox = createInbox({ db, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir, settings: () => settings.get(), disconnects: { facebook: (accountId) => handlers['auth.disconnect']({ accountId }), whatsapp: (phoneNumberId) => handlers['whatsapp.disconnect']({ phoneNumberId }), conversions: () => conversions.disconnect() } });
+  const inbox = createInbox({ db, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir, settings: () => settings.get(), disconnects: { facebook: (accountId) => handlers['auth.disconnect']({ accountId }), whatsapp: (phoneNumberId) => handlers['whatsapp.disconnect']({ phoneNumberId }), conversions: () => conversions.disconnect() }, searchUpkeep: tuning.searchUpkeep });
   const graph = new GraphClient({ baseUrl: deps.config.graphApiUrl, version: deps.config.graphVersion });
   const conversions = createConversions({ db, graphApiUrl: deps.config.graphApiUrl, graphVersion: deps.config.graphVersion, tokens: deps.tokens, events, clock, logger: deps.logger });
   const speedToLead = createSpeedToLead({ db, events, notifier: deps.notifier, clock, logger: deps.logger, appSettings: () => settings.get() });
@@ -65,7 +69,7 @@ export function createCore(deps: CoreDeps): Core {
   const leadSync = createLeadSync({
     db, events, registry, config: deps.config, tokens: deps.tokens, notifier: deps.notifier,
     openExternal: deps.openExternal, logger: deps.logger, clock, settings,
-    tuning: { ...defaultTuning, ...deps.tuning }, clientVersion: 'lead-inbox-desktop/0.1.0',
+    tuning, clientVersion: 'lead-inbox-desktop/0.1.0',
   });
 
   const handlers: Handlers = {
@@ -88,6 +92,7 @@ export function createCore(deps: CoreDeps): Core {
     dispatch,
     registry,
     settings,
+    searchUpkeep: inbox.searchUpkeep,
     wake: () => leadSync.wake(),
     async start() {
       inbox.start();

@@ -29,6 +29,19 @@ export interface CoreTuning {
   tokenCheckEveryMs: number;
   /** Relay heartbeat before its welcome tells us the real one. */
   relayHeartbeatMs: number;
+  /** Search index merging (inbox/searchUpkeep.ts). */
+  searchUpkeep: {
+    /** After start, and then between checks. */
+    firstCheckMs: number;
+    checkEveryMs: number;
+    /** No merging until this long after the last sync progress. */
+    quietMs: number;
+    /** FTS5 pages written per slice, and the least pause between slices. */
+    slicePages: number;
+    minGapMs: number;
+    /** Segments besides the largest must hold at least this many pages to be worth a merge. */
+    minPages: number;
+  };
   /** One minute of the owner's reconciliation period (Settings), in ms: tests shrink it. */
   reconciliationMinuteMs: number;
 }
@@ -50,4 +63,12 @@ export const defaultTuning: CoreTuning = {
   tokenCheckEveryMs: 12 * 3_600_000,
   relayHeartbeatMs: 15_000,
   reconciliationMinuteMs: 60_000,
+  searchUpkeep: {
+    firstCheckMs: 60_000,
+    checkEveryMs: 10 * 60_000,
+    quietMs: 30_000,
+    slicePages: 100,
+    minGapMs: 5,
+    minPages: 256,
+  },
 };

@@ -65,7 +65,7 @@ export const leadMethods = {
     z.object({
       rows: z.array(leadRowSchema),
       total: z.number(),
-      /** Set when a search matches more leads than were counted: total is a lower bound ("10,000+"). */
+      /** Set when a search matches more leads than were counted: total is a lower bound ("1,000+"). */
       totalCapped: z.boolean().optional(),
       /** Pass back as `after` to fetch the following page. */
       next: leadCursorSchema.nullable(),

@@ -78,24 +78,54 @@ test('a status change persists across a restart of the app', async ({ page, stac
   await expect(detail.getByText('Stage: new → won')).toBeVisible();
   await stack.restart();
   await openApp(page, stack, 'lead/9006');
-  await expect(page.getByTestId('lead-detail').getByTestId('lead-status')).toHaveText('Status: won');
+  await expect(page.getByTestId('lead-detail').getByTestId('lead-status')).toHaveText(
+    'Status: won',
+  );
   await expect(page.getByRole('row', { name: /Lucas Ferreira/ })).toContainText('won');
 });
 
-test('export of the current view produces a valid CSV the owner can download', async ({ page, stack }) => {
+test('export of the current view produces a valid CSV the owner can download', async ({
+  page,
+  stack,
+}) => {
   await openApp(page, stack, 'leads');
   await page.getByRole('combobox', { name: 'Page' }).selectOption({ label: 'Sunrise Dental' });
   await expect(page.getByTestId('leads-count')).toHaveText('4 leads');
   await page.getByRole('button', { name: 'Export view as CSV' }).click();
   const status = page.getByTestId('export-status').first();
   await expect(status).toContainText('Exported 4 leads');
-  const [download] = await Promise.all([page.waitForEvent('download'), status.getByRole('link').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    status.getByRole('link').click(),
+  ]);
   const text = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
   const rows = parseCsv(text);
-  expect(rows[0]).toEqual(['id', 'created_time', 'page', 'form', 'platform', 'name', 'email', 'phone', 'company', 'city', 'status', 'tags', 'first_contact_at', 'follow_up_at', 'notes', 'answers']);
+  expect(rows[0]).toEqual([
+    'id',
+    'created_time',
+    'page',
+    'form',
+    'platform',
+    'name',
+    'email',
+    'phone',
+    'company',
+    'city',
+    'status',
+    'tags',
+    'first_contact_at',
+    'follow_up_at',
+    'notes',
+    'answers',
+  ]);
   expect(rows).toHaveLength(5);
   expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);
-  expect(rows.map((r) => r[5]).slice(1).sort()).toEqual(['Amelia Hart', 'Lucas Ferreira', 'Søren Kierkegård', '山田 花子']);
+  expect(
+    rows
+      .map((r) => r[5])
+      .slice(1)
+      .sort(),
+  ).toEqual(['Amelia Hart', 'Lucas Ferreira', 'Søren Kierkegård', '山田 花子']);
   expect(rows.find((r) => r[0] === '9001')?.[7]).toBe('+1 (415) 555-0142');
 });
 
@@ -114,9 +144,13 @@ test('keyboard-only triage of three leads', async ({ page, stack }) => {
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('j');
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('lead-detail').getByRole('heading', { name: 'محمد العلي' })).toBeVisible();
+  await expect(
+    page.getByTestId('lead-detail').getByRole('heading', { name: 'محمد العلي' }),
+  ).toBeVisible();
   await page.keyboard.press('4');
-  await expect(page.getByTestId('lead-detail').getByTestId('lead-status')).toHaveText('Status: won');
+  await expect(page.getByTestId('lead-detail').getByTestId('lead-status')).toHaveText(
+    'Status: won',
+  );
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('lead-detail')).toHaveCount(0);
   // '/' jumps to search; '?' lists the shortcuts.
@@ -124,11 +158,15 @@ test('keyboard-only triage of three leads', async ({ page, stack }) => {
   await expect(page.getByRole('searchbox', { name: 'Search leads' })).toBeFocused();
   await page.keyboard.press('Escape');
   await page.keyboard.press('?');
-  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Move the lead');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText(
+    'Move the lead',
+  );
   await shot(page, 'help-overlay');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toHaveCount(0);
-  const statuses = stack.core.db.prepare("SELECT id, status FROM leads WHERE id IN ('9001','9002','9004') ORDER BY id").all();
+  const statuses = stack.core.db
+    .prepare("SELECT id, status FROM leads WHERE id IN ('9001','9002','9004') ORDER BY id")
+    .all();
   expect(statuses).toEqual([
     { id: '9001', status: 'contacted' },
     { id: '9002', status: 'qualified' },
@@ -136,7 +174,10 @@ test('keyboard-only triage of three leads', async ({ page, stack }) => {
   ]);
 });
 
-test('multi-select: bulk stage and tag, then a saved view brings the filter back', async ({ page, stack }) => {
+test('multi-select: bulk stage and tag, then a saved view brings the filter back', async ({
+  page,
+  stack,
+}) => {
   await openApp(page, stack, 'leads');
   await expect(page.getByTestId('leads-count')).toHaveText('6 leads');
   // Select the first two with the keyboard, move both to "lost" with one key.
@@ -164,12 +205,19 @@ test('multi-select: bulk stage and tag, then a saved view brings the filter back
   await expect(page.getByRole('combobox', { name: 'Tag' })).toHaveValue('spring-promo');
 });
 
-test('a long list scrolled far and back shows the right lead on every row', async ({ page, stack }) => {
+test('a long list scrolled far and back shows the right lead on every row', async ({
+  page,
+  stack,
+}) => {
   const now = Date.now();
   // Older than the six sample leads, so list position = 6 + i (newest first).
   seedLeads(
     stack.core.db,
-    Array.from({ length: 5_000 }, (_, i) => ({ id: String(50_000 + i), name: `Scroll ${String(i).padStart(4, '0')}`, createdTime: now - (60 + i) * 60_000 })),
+    Array.from({ length: 5_000 }, (_, i) => ({
+      id: String(50_000 + i),
+      name: `Scroll ${String(i).padStart(4, '0')}`,
+      createdTime: now - (60 + i) * 60_000,
+    })),
     now,
   );
   await openApp(page, stack, 'leads');
@@ -183,9 +231,41 @@ test('a long list scrolled far and back shows the right lead on every row', asyn
     await grid.evaluate((el, y) => (el.scrollTop = y), top);
     const first = Math.floor(top / 32);
     for (const position of [first + 1, first + 5, first + 10]) {
-      const expected = position < 6 ? sampleLeads()[position]!.name! : `Scroll ${String(position - 6).padStart(4, '0')}`;
+      const expected =
+        position < 6
+          ? sampleLeads()[position]!.name!
+          : `Scroll ${String(position - 6).padStart(4, '0')}`;
       await expect(rowAt(position)).toContainText(expected);
     }
     await expect(grid.locator('[role=row][aria-busy=true]')).toHaveCount(0);
   }
+});
+
+test('a broad search shows "1,000+" and scrolls on through every match to the exact count', async ({
+  page,
+  stack,
+}) => {
+  const now = Date.now();
+  seedLeads(
+    stack.core.db,
+    Array.from({ length: 1_250 }, (_, i) => ({
+      id: String(60_000 + i),
+      name: `Broad ${String(i).padStart(4, '0')}`,
+      createdTime: now - (60 + i) * 60_000,
+    })),
+    now,
+  );
+  await openApp(page, stack, 'leads');
+  await page.getByRole('searchbox', { name: 'Search leads' }).fill('Broad');
+  const count = page.getByTestId('leads-count');
+  await expect(count).toHaveText('1,000+ leads');
+  const grid = page.getByTestId('leads-grid');
+  // Scroll to the bottom until the end of the matches is reached: the table grows block by block.
+  await expect(async () => {
+    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(count).toHaveText('1,250 leads', { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(grid.locator('[role=row][aria-rowindex="1251"]')).toContainText('Broad 1249');
+  await expect(grid.locator('[role=row][aria-rowindex="1252"]')).toHaveCount(0);
 });

@@ -2,6 +2,7 @@ import type { Handlers } from '../api/dispatch';
 import type { EventBus } from '../events';
 import type { Clock, Logger, Notifier } from '../ports';
 import type { Db } from '../store/db';
+import { defaultTuning, type CoreTuning } from '../tuning';
 import { getLeadDetail } from '../store/leads';
 import { ApiError, type LeadRow, type Settings } from '../../../shared/index';
 import { folderSize } from './dataInfo';
@@ -11,6 +12,7 @@ import { createFollowUpScheduler } from './followUps';
 import { createMutations, type StatusChange } from './mutations';
 import { createCounter, listLeads } from './query';
 import { readStages, writeStages } from './stages';
+import { createSearchUpkeep } from './searchUpkeep';
 import { homeStats } from './stats';
 import { deleteView, listViews, saveView } from './views';
 
@@ -44,6 +46,8 @@ export interface InboxDeps {
   settings?: () => Settings;
   /** The core's account disconnects, for data.deleteAll (resolved at call time). */
   disconnects?: Disconnects;
+  /** Search index merging delays; defaults to production's. */
+  searchUpkeep?: CoreTuning['searchUpkeep'];
 }
 
 /**
@@ -55,7 +59,20 @@ export function createInbox(deps: InboxDeps) {
   const now = () => deps.clock.now();
   const count = createCounter(db);
   const mutations = createMutations(db, now);
-  const followUps = createFollowUpScheduler(db, deps.notifier, events, now, deps.logger, deps.settings);
+  const followUps = createFollowUpScheduler(
+    db,
+    deps.notifier,
+    events,
+    now,
+    deps.logger,
+    deps.settings,
+  );
+  const searchUpkeep = createSearchUpkeep({
+    db,
+    events,
+    logger: deps.logger,
+    tuning: deps.searchUpkeep ?? defaultTuning.searchUpkeep,
+  });
   const statusListeners = new Set<(change: StatusChange) => void>();
   const emitUpdated = (rows: LeadRow[]) => {
     for (const lead of rows) events.emit('lead.updated', { lead });
@@ -92,13 +109,21 @@ export function createInbox(deps: InboxDeps) {
     },
     'leads.history': ({ id }) => mutations.readHistory(id),
     'leads.facets': () => ({
-      pages: db.prepare('SELECT id, name FROM pages ORDER BY name COLLATE NOCASE').all() as { id: string; name: string }[],
-      forms: db.prepare('SELECT id, name, page_id AS pageId FROM forms ORDER BY name COLLATE NOCASE').all() as {
+      pages: db.prepare('SELECT id, name FROM pages ORDER BY name COLLATE NOCASE').all() as {
+        id: string;
+        name: string;
+      }[],
+      forms: db
+        .prepare('SELECT id, name, page_id AS pageId FROM forms ORDER BY name COLLATE NOCASE')
+        .all() as {
         id: string;
         name: string;
         pageId: string;
       }[],
-      tags: db.prepare('SELECT DISTINCT tag FROM lead_tags ORDER BY tag LIMIT 500').pluck().all() as string[],
+      tags: db
+        .prepare('SELECT DISTINCT tag FROM lead_tags ORDER BY tag LIMIT 500')
+        .pluck()
+        .all() as string[],
     }),
     'stages.list': () => ({ stages: readStages(db) }),
     'stages.set': ({ stages }) => ({ stages: writeStages(db, stages) }),
@@ -112,7 +137,11 @@ export function createInbox(deps: InboxDeps) {
       leads: db.prepare('SELECT count(*) FROM leads').pluck().get() as number,
     }),
     'data.deleteAll': async () => {
-      if (!deps.disconnects) throw new ApiError({ code: 'internal', message: 'Disconnecting accounts is not available here.' });
+      if (!deps.disconnects)
+        throw new ApiError({
+          code: 'internal',
+          message: 'Disconnecting accounts is not available here.',
+        });
       const result = await deleteAllData(db, deps.dataDir, deps.disconnects);
       events.emit('data.deleted', result);
       return result;
@@ -128,7 +157,14 @@ export function createInbox(deps: InboxDeps) {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },
-    start: () => followUps.start(),
-    stop: () => followUps.stop(),
+    searchUpkeep,
+    start() {
+      followUps.start();
+      searchUpkeep.start();
+    },
+    stop() {
+      searchUpkeep.stop();
+      followUps.stop();
+    },
   };
 }

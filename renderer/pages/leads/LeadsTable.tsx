@@ -66,9 +66,13 @@ export function LeadsTable(p: Props) {
   // built again. (The pool only grows, so slots never remap while scrolling.)
   const pool = useRef(1);
   pool.current = Math.max(pool.current, items.length);
+  // Follows the keyboard's active row when it moves, not when the list grows: a broad search
+  // grows the table as the owner scrolls on (useLeadWindows), and that must not pull them back.
+  const totalNow = useRef(p.total);
+  totalNow.current = p.total;
   useEffect(() => {
-    if (p.active >= 0 && p.active < p.total) virtualizer.scrollToIndex(p.active, { align: 'auto' });
-  }, [p.active, p.total, virtualizer]);
+    if (p.active >= 0 && p.active < totalNow.current) virtualizer.scrollToIndex(p.active, { align: 'auto' });
+  }, [p.active, virtualizer]);
 
   const template = `2.5rem ${p.columns.map((c) => c.width).join(' ')}`;
   const keyed = new Set<string>();

@@ -33,6 +33,8 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
   const eventSeq = useRef(0);
   /** Each loaded block's `next` cursor: the block after it is read by keyset, not by a deep OFFSET. */
   const cursors = useRef(new Map<number, { key: number | string; id: string }>());
+  /** Where a capped search's matches end, once a block shorter than blockSize showed it. */
+  const searchEnd = useRef<number | null>(null);
   const withNewerEdits = (rows: LeadRow[], sentAfter: number): LeadRow[] =>
     edits.current.size === 0
       ? rows
@@ -67,7 +69,13 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
       // block above, the same rows cost a seek (~1 ms). The server falls back to the offset for
       // sorts without a cursor.
       const after = cursors.current.get(b - 1);
-      return call('leads.list', { ...f, sort: s, offset: b * blockSize, limit: blockSize, ...(after ? { after } : {}) }).then(
+      return call('leads.list', {
+        ...f,
+        sort: s,
+        offset: b * blockSize,
+        limit: blockSize,
+        ...(after ? { after } : {}),
+      }).then(
         (r) => {
           if (gen !== generation.current) return;
           inflight.current.delete(b);
@@ -84,8 +92,19 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
               cursors.current.delete(k);
             }
           }
-          setTotal(r.total);
-          setTotalCapped(r.totalCapped === true);
+          if (!r.totalCapped) {
+            setTotal(r.total);
+            setTotalCapped(false);
+          } else {
+            // A broad search counts its first searchCountCap matches only ("1,000+"): the table
+            // reaches one block past the furthest full block read, so the owner scrolls on
+            // through every match, and a short block marks the exact end.
+            const end = b * blockSize + r.rows.length;
+            if (r.rows.length < blockSize) searchEnd.current = end;
+            const exact = searchEnd.current;
+            setTotal((shown) => exact ?? Math.max(r.total, shown ?? 0, end + blockSize));
+            setTotalCapped(exact === null);
+          }
           setError(null);
           redraw();
         },
@@ -111,6 +130,7 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
   /** Refetch what is on screen; keep showing the old rows meanwhile. Resolves when all landed. */
   const refresh = useCallback(() => {
     generation.current++;
+    searchEnd.current = null;
     for (const [k, v] of blocks.current) stale.current.set(k, v);
     blocks.current.clear();
     cursors.current.clear();
@@ -128,6 +148,7 @@ export function useLeadWindows(filter: LeadFilter, sort: LeadSort) {
     stale.current.clear();
     inflight.current.clear();
     edits.current.clear();
+    searchEnd.current = null;
     setTotal(null);
     void fetchBlock(0);
   }, [fetchBlock]);
