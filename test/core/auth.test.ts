@@ -167,7 +167,8 @@ describe('Facebook connect', () => {
 
 describe('broken tokens', () => {
   it('token revoked mid-sync → needs reconnect, nothing lost, reconnect heals and finishes', async () => {
-    stack = await startStack();
+    // A commit per page of 500, so the token breaks between the first page and the rest.
+    stack = await startStack({ tuning: { backfillBatchLeads: 500 } });
     const page = stack.sim.control.createPage({ name: 'Big Page', subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
     const nowS = Math.floor(stack.sim.control.nowMs() / 1000);
