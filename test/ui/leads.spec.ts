@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, openApp, shot, test } from './fixture';
-import { sampleLeads, seedLeads } from './seed';
+import { numberedLeads, sampleLeads, seedLeads } from './seed';
 
 test.use({ stackOptions: { offline: true } });
 
@@ -211,15 +211,7 @@ test('a long list scrolled far and back shows the right lead on every row', asyn
 }) => {
   const now = Date.now();
   // Older than the six sample leads, so list position = 6 + i (newest first).
-  seedLeads(
-    stack.core.db,
-    Array.from({ length: 5_000 }, (_, i) => ({
-      id: String(50_000 + i),
-      name: `Scroll ${String(i).padStart(4, '0')}`,
-      createdTime: now - (60 + i) * 60_000,
-    })),
-    now,
-  );
+  seedLeads(stack.core.db, numberedLeads('Scroll', 5_000, 50_000, now), now);
   await openApp(page, stack, 'leads');
   await expect(page.getByTestId('leads-count')).toHaveText(/5,006 leads/);
   const grid = page.getByTestId('leads-grid');
@@ -246,15 +238,7 @@ test('a broad search shows "1,000+" and scrolls on through every match to the ex
   stack,
 }) => {
   const now = Date.now();
-  seedLeads(
-    stack.core.db,
-    Array.from({ length: 1_250 }, (_, i) => ({
-      id: String(60_000 + i),
-      name: `Broad ${String(i).padStart(4, '0')}`,
-      createdTime: now - (60 + i) * 60_000,
-    })),
-    now,
-  );
+  seedLeads(stack.core.db, numberedLeads('Broad', 1_250, 60_000, now), now);
   await openApp(page, stack, 'leads');
   await page.getByRole('searchbox', { name: 'Search leads' }).fill('Broad');
   const count = page.getByTestId('leads-count');

@@ -62,6 +62,18 @@ export function seedLeads(db: Db, leads: SeedLead[], now = Date.now()): void {
   })();
 }
 
+/**
+ * `count` leads named `${prefix} 0000`, `${prefix} 0001`…, one a minute and all older than the
+ * sample leads, so newest first the lead at list position 6 + i is number i.
+ */
+export function numberedLeads(prefix: string, count: number, firstId: number, now: number): SeedLead[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: String(firstId + i),
+    name: `${prefix} ${String(i).padStart(4, '0')}`,
+    createdTime: now - (60 + i) * 60_000,
+  }));
+}
+
 /** A small believable set with names in several scripts, custom answers and mixed sources. */
 export function sampleLeads(): SeedLead[] {
   return [
