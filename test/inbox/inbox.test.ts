@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatch } from '../../main/core/api/dispatch';
 import { EventBus } from '../../main/core/events';
 import { createInbox } from '../../main/core/inbox/index';
-import { createCounter, listLeads } from '../../main/core/inbox/query';
+import { createCounter, listLeads, listLeadsCounted } from '../../main/core/inbox/query';
 import { openDatabase, type Db } from '../../main/core/store/db';
 import type { NotificationRequest } from '../../main/core/ports';
 import { defaultSettings, type EventName, type Settings } from '../../shared/index';
@@ -91,6 +91,22 @@ describe('search', () => {
     // With a filter the count is exact (it walks the filtered rows anyway).
     expect(count({ query: 'example', uncontacted: true })).toMatchObject({ capped: false });
     expect(listLeads(db, { query: 'example', sort: 'created_desc', offset: 0, limit: 2 }, count({ query: 'example' }))).toMatchObject({ total: 4, totalCapped: true });
+  });
+  it('answers the first page of a search and its count in one pass, the same as counting and listing apart', () => {
+    // Leads of the same millisecond get search doc ids past 2^53 that differ in their low bits.
+    seedLeads(db, [1, 2, 3].map((i) => ({ id: `twin${i}`, name: `Twin ${i}`, createdTime: now - 1_000 })), now);
+    for (const [query, cap] of [['example', 4], ['example', 100], ['550142', 4], ['zzzz', 4], ['Twin', 2], ['Twin', 10]] as const) {
+      for (const sort of ['created_desc', 'created_asc'] as const) {
+        const q = { query, sort, offset: 0, limit: 2 };
+        const apart = listLeads(db, q, createCounter(db, cap)(q));
+        const counter = createCounter(db, cap);
+        const once = listLeadsCounted(db, q, counter);
+        expect(once).toEqual(apart);
+        // The count it took is kept for the next pages of the same search.
+        expect(counter.cached(q)).toEqual({ total: apart.total, capped: apart.totalCapped === true });
+        if (once.next) expect(listLeadsCounted(db, { ...q, after: once.next }, counter)).toEqual(listLeads(db, { ...q, after: once.next }, counter(q)));
+      }
+    }
   });
   it('treats quotes and FTS operators as text, not syntax', async () => {
     const r = await call('leads.list', { query: '"NEAR( OR * -' });

@@ -10,7 +10,7 @@ import { deleteAllData, type Disconnects } from './deleteAll';
 import { startExport } from './export';
 import { createFollowUpScheduler } from './followUps';
 import { createMutations, type StatusChange } from './mutations';
-import { createCounter, listLeads } from './query';
+import { createCounter, listLeadsCounted } from './query';
 import { readStages, writeStages } from './stages';
 import { createSearchUpkeep } from './searchUpkeep';
 import { homeStats } from './stats';
@@ -79,7 +79,7 @@ export function createInbox(deps: InboxDeps) {
   };
 
   const handlers: Pick<Handlers, InboxMethod> = {
-    'leads.list': (q) => listLeads(db, q, count(q)),
+    'leads.list': (q) => listLeadsCounted(db, q, count),
     'leads.get': ({ id }) => {
       const lead = getLeadDetail(db, id);
       if (!lead) throw new ApiError({ code: 'not_found', message: `No lead with id ${id}.` });
