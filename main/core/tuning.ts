@@ -19,10 +19,12 @@ export interface CoreTuning {
   backfillDays: number;
   /** Leads per page when paging /{form}/leads. */
   pageSize: number;
-  /** A backfill commits pages together up to this many leads while Meta answers fast… */
+  /** A backfill commits pages together up to this many leads… */
   backfillBatchLeads: number;
-  /** …and each page on its own once one takes this long to arrive (ms). */
-  backfillSlowPageMs: number;
+  /** …holding a page at most this long (ms) before it is written. */
+  backfillHoldMs: number;
+  /** Time windows a long backfill range is paged in side by side. */
+  backfillWindows: number;
   oauthPollMs: number;
   oauthTimeoutMs: number;
   /** How often token health (debug_token) is checked per account. */
@@ -57,7 +59,8 @@ export const defaultTuning: CoreTuning = {
   backfillDays: 90,
   pageSize: 500,
   backfillBatchLeads: 2_000,
-  backfillSlowPageMs: 100,
+  backfillHoldMs: 100,
+  backfillWindows: 4,
   oauthPollMs: 1_000,
   oauthTimeoutMs: 10 * 60_000,
   tokenCheckEveryMs: 12 * 3_600_000,

@@ -1,39 +1,37 @@
 /**
- * The backfill commits pages together while Meta answers fast (fewer, larger transactions cost
- * less per lead) and each page as it arrives while Meta is slow, so leads never sit in memory
- * waiting on the network. Simulator, real SQLite on disk.
+ * How a backfill pages and commits: pages held and committed together (fewer, larger
+ * transactions cost less per lead) but never held past backfillHoldMs, so on a slow line leads show
+ * up page by page; and a long range paged in time windows side by side, every lead stored once.
+ * Simulator, real SQLite on disk.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { timeWindows } from '../../main/core/sync/backfillForm';
+import type { CoreTuning } from '../../main/core/tuning';
 import { connectAndEnable, leadRows, startStack, waitFor, type Stack } from './harness';
 
 describe('backfill commits', () => {
   let stack: Stack | null = null;
+  let formId = '';
   afterEach(async () => {
     await stack?.close();
     stack = null;
   });
 
-  /**
-   * Leads stored after each commit of the backfill, as the Leads list would show them. Slow pages
-   * take 150 ms against an 80 ms threshold; on the fast line no page can count as slow, so a busy
-   * machine cannot change the outcome.
-   */
-  async function backfillSteps(opts: { slowPages: boolean }): Promise<number[]> {
-    stack = await startStack({
-      tuning: {
-        pageSize: 25,
-        backfillBatchLeads: 100,
-        backfillSlowPageMs: opts.slowPages ? 80 : 60_000,
-      },
-    });
+  /** Leads stored after each commit of a 150-lead backfill, as the Leads list would show them. */
+  async function backfillSteps(tuning: Partial<CoreTuning>, pageDelayMs = 0): Promise<number[]> {
+    stack = await startStack({ tuning: { pageSize: 25, backfillBatchLeads: 100, ...tuning } });
     const page = stack.sim.control.createPage({ name: 'Groups Co', subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
+    formId = form.id;
     const nowS = Math.floor(stack.sim.control.nowMs() / 1000);
-    stack.sim.control.createLeads(form.id, 150, { fromS: nowS - 30 * 86_400, toS: nowS - 60 });
-    if (opts.slowPages)
+    stack.sim.control.createLeads(form.id, 150, {
+      fromS: nowS - 30 * 86_400,
+      toS: nowS - 60,
+    });
+    if (pageDelayMs)
       stack.sim.control.injectFault({
         match: { path: '*/leads' },
-        error: { delayMs: 150 },
+        error: { delayMs: pageDelayMs },
         count: 0,
       });
     const core = stack.desktop.core;
@@ -46,16 +44,66 @@ describe('backfill commits', () => {
     });
     await connectAndEnable(stack);
     await waitFor(() => done, 'the backfill');
-    expect(leadRows(core)).toHaveLength(150);
+    // Every lead Meta holds, once, complete.
+    const simIds = [...stack.sim.context.state.leads.values()].map((l) => l.id).sort();
+    const stored = leadRows(core);
+    expect(stored.map((l) => l.id).sort()).toEqual(simIds);
+    expect(simIds).toHaveLength(150);
+    expect(stored.every((l) => l.state === 'complete')).toBe(true);
     return steps;
   }
 
-  it('groups pages into commits of up to backfillBatchLeads leads while Meta answers fast', async () => {
-    // 6 pages of 25: 100 leads, then the last 50 when the pages run out.
-    expect(await backfillSteps({ slowPages: false })).toEqual([100, 150]);
+  it('commits pages together, up to backfillBatchLeads leads at a time, while Meta answers fast', async () => {
+    // One window, a hold no page outlasts: 100 leads (4 pages), then the last 50 when pages run out.
+    expect(await backfillSteps({ backfillWindows: 1, backfillHoldMs: 60_000 })).toEqual([100, 150]);
   });
 
-  it('commits each page as it arrives while Meta is slow, so leads show up page by page', async () => {
-    expect(await backfillSteps({ slowPages: true })).toEqual([25, 50, 75, 100, 125, 150]);
+  it('writes each page within backfillHoldMs while Meta is slow, so leads show up page by page', async () => {
+    // Pages 150 ms apart, held at most 30 ms.
+    expect(await backfillSteps({ backfillWindows: 1, backfillHoldMs: 30 }, 150)).toEqual([
+      25, 50, 75, 100, 125, 150,
+    ]);
+  });
+
+  it('pages a 30-day first backfill in four time windows side by side and stores every lead once', async () => {
+    // Each page takes 150 ms. Paged one after another, no two pages land within one 100 ms hold;
+    // side by side, the windows' first pages land together and go into the first commit.
+    const steps = await backfillSteps({ backfillWindows: 4, backfillHoldMs: 100 }, 150);
+    expect(steps[0]).toBeGreaterThanOrEqual(50);
+    expect(steps.at(-1)).toBe(150);
+    // Four windows asked of Meta, each bounded by time_created, all but the newest from both sides.
+    const windows = new Set(
+      stack!.sim.control.calls({ path: `${formId}/leads` }).map((c) => String(c.query.filtering)),
+    );
+    expect(windows.size).toBe(4);
+    expect([...windows].filter((f) => f.includes('LESS_THAN'))).toHaveLength(3);
+  });
+});
+
+describe('time windows of a backfill', () => {
+  it('cover every whole second after `since` exactly once, the last one open-ended', () => {
+    for (const [since, now, count] of [
+      [1_000, 1_000 + 90 * 86_400, 4],
+      [5, 5 + 86_401, 3],
+      [0, 86_400, 4],
+      [100, 200, 4],
+    ] as const) {
+      const windows = timeWindows(since, now, count);
+      expect(windows.at(-1)![1]).toBeNull();
+      // Sample seconds across the range, including every window edge and its neighbours.
+      const edges = windows.flatMap(([a, b]) => [
+        a,
+        a + 1,
+        a + 2,
+        ...(b === null ? [] : [b - 1, b, b + 1]),
+      ]);
+      for (const t of [...edges, since + 1, now, now + 10]) {
+        if (t <= since) continue;
+        const holders = windows.filter(([a, b]) => t > a && (b === null || t < b));
+        expect(holders, `second ${t}`).toHaveLength(1);
+      }
+    }
+    expect(timeWindows(0, 86_400, 4)).toHaveLength(1); // a day or less: one window
+    expect(timeWindows(0, 90 * 86_400, 4)).toHaveLength(4);
   });
 });

@@ -66,7 +66,7 @@ describe('catch-up sync', () => {
 
   it('when Meta says a page of leads is too big, the backfill asks for smaller pages and completes', async () => {
     // Meta's maximum `limit` is undocumented; the simulator refuses above 5,000 with code 1.
-    stack = await startStack({ tuning: { pageSize: 10_000 } });
+    stack = await startStack({ tuning: { pageSize: 10_000, backfillWindows: 1 } });
     const page = stack.sim.control.createPage({ name: 'Big Forms', subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
     const nowS = Math.floor(stack.sim.control.nowMs() / 1000);

@@ -82,34 +82,71 @@ export async function backfillForm(
       }
     });
   });
-  let pending: Promise<Paged<GraphLead>> | null = fetchPage(
-    ctx.graph.url(`${form.id}/leads`, {
-      fields: leadFields,
-      filtering: JSON.stringify([
-        { field: 'time_created', operator: 'GREATER_THAN', value: since },
-      ]),
-      limit: tuning.pageSize,
-    }),
-  );
-  // Pages are written in groups of up to tuning.backfillBatchLeads leads while Meta answers fast:
-  // each commit rewrites every index page it touched, and random keys such as names touch about a
-  // page per lead, so fewer, larger commits cost less per lead. A page that took longer than
-  // backfillSlowPageMs to arrive means a slow line: what is held is written at once, so held leads
-  // wait at most one page's round trip to show up. The cursor moves only at the end either way.
-  let group: GraphLead[] = [];
-  while (pending) {
-    const waitedFrom = performance.now();
-    const page: Paged<GraphLead> = await pending;
-    const slowLine = performance.now() - waitedFrom >= tuning.backfillSlowPageMs;
-    if (ctx.stopping()) throw new Error('sync stopped: the app is closing');
-    // Ask for the next page before writing this one: Meta's answer travels while SQLite works.
-    pending = page.paging?.next ? fetchPage(page.paging.next) : null;
-    group = group.concat(page.data ?? []);
-    if (pending && !slowLine && group.length < tuning.backfillBatchLeads) continue;
-    writeGroup(group);
-    written += group.length;
-    group = [];
+
+  // Pages are held and written in groups of up to tuning.backfillBatchLeads leads: each commit
+  // rewrites every index page it touched, and random keys such as names touch about a page per
+  // lead, so fewer, larger commits cost less per lead. A held page is written within
+  // backfillHoldMs even if no more arrive, so on a slow line leads still show up page by page.
+  const held: GraphLead[] = [];
+  let holdTimer: NodeJS.Timeout | null = null;
+  let failure: unknown = null;
+  const flush = () => {
+    if (holdTimer) clearTimeout(holdTimer);
+    holdTimer = null;
+    if (held.length === 0) return;
+    const rows = held.splice(0);
+    writeGroup(rows);
+    written += rows.length;
     onBatch(written);
+  };
+  const hold = (rows: GraphLead[]) => {
+    for (const r of rows) held.push(r);
+    if (held.length >= tuning.backfillBatchLeads) flush();
+    else
+      holdTimer ??= setTimeout(() => {
+        try {
+          flush();
+        } catch (e) {
+          failure ??= e;
+        }
+      }, tuning.backfillHoldMs);
+  };
+
+  // Meta's cursors chain one page to the next, so a single pager waits a round trip per page. A
+  // long range is split into time windows paged side by side (`time_created` GREATER_THAN and
+  // LESS_THAN): whole seconds, window i covering [start_i, start_{i+1}), no gap and no overlap.
+  const windows = timeWindows(since, nowSec, tuning.backfillWindows);
+  const pageWindow = async ([after, before]: [number, number | null]) => {
+    const filtering = [{ field: 'time_created', operator: 'GREATER_THAN', value: after }];
+    if (before !== null)
+      filtering.push({ field: 'time_created', operator: 'LESS_THAN', value: before });
+    let pending: Promise<Paged<GraphLead>> | null = fetchPage(
+      ctx.graph.url(`${form.id}/leads`, {
+        fields: leadFields,
+        filtering: JSON.stringify(filtering),
+        limit: tuning.pageSize,
+      }),
+    );
+    try {
+      while (pending) {
+        const page: Paged<GraphLead> = await pending;
+        if (failure) throw failure;
+        if (ctx.stopping()) throw new Error('sync stopped: the app is closing');
+        // Ask for the next page before writing this one: Meta's answer travels while SQLite works.
+        pending = page.paging?.next ? fetchPage(page.paging.next) : null;
+        hold(page.data ?? []);
+      }
+    } catch (e) {
+      failure ??= e; // the other windows stop at their next page
+      throw e;
+    }
+  };
+  const outcomes = await Promise.allSettled(windows.map(pageWindow));
+  try {
+    if (failure ?? outcomes.some((o) => o.status === 'rejected')) throw failure;
+    flush();
+  } finally {
+    if (holdTimer) clearTimeout(holdTimer);
   }
   // Everything after `since` is now stored, so even an empty form moves its cursor there.
   setFormCursor(db, form.id, Math.max(maxCreatedSec, since), clock.now());
@@ -133,6 +170,21 @@ function smallerPage(url: string, e: unknown): string {
   if (!(limit > 25)) return url;
   u.searchParams.set('limit', String(Math.max(25, Math.floor(limit / 2))));
   return u.toString();
+}
+
+/**
+ * `count` windows of whole seconds over (since, now]: pairs of GREATER_THAN / LESS_THAN bounds, the
+ * last open-ended so a lead created during the sync is not cut off. One window for a range of a
+ * day or less (an incremental sync), where splitting would only add requests.
+ */
+export function timeWindows(since: number, now: number, count: number): [number, number | null][] {
+  const n = now - since > 86_400 ? Math.max(1, count) : 1;
+  const step = Math.ceil((now - since) / n);
+  const out: [number, number | null][] = [];
+  // Window i: since + i*step - 1 < t < since + (i+1)*step, i.e. t in [since + i*step, since + (i+1)*step).
+  for (let i = 0; i < n; i++)
+    out.push([i === 0 ? since : since + i * step - 1, i === n - 1 ? null : since + (i + 1) * step]);
+  return out;
 }
 
 function setFormCursor(db: Db, formId: string, cursor: number | null, now: number): void {
