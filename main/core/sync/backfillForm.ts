@@ -115,6 +115,8 @@ export async function backfillForm(
   // Meta's cursors chain one page to the next, so a single pager waits a round trip per page. A
   // long range is split into time windows paged side by side (`time_created` GREATER_THAN and
   // LESS_THAN): whole seconds, window i covering [start_i, start_{i+1}), no gap and no overlap.
+  // LESS_THAN is attested by integrations, not by Meta's reference (meta-platform.md §3): were it
+  // ignored, windows would overlap, costing requests but never a lead (upserts are idempotent).
   const windows = timeWindows(since, nowSec, tuning.backfillWindows);
   const pageWindow = async ([after, before]: [number, number | null]) => {
     const filtering = [{ field: 'time_created', operator: 'GREATER_THAN', value: after }];
