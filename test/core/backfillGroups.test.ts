@@ -12,13 +12,19 @@ import { connectAndEnable, leadRows, startStack, waitFor, type Stack } from './h
 describe('backfill commits', () => {
   let stack: Stack | null = null;
   let formId = '';
+  let onCreated: ((s: Stack) => void) | null = null;
   afterEach(async () => {
     await stack?.close();
     stack = null;
+    onCreated = null;
   });
 
   /** Leads stored after each commit of a 150-lead backfill, as the Leads list would show them. */
-  async function backfillSteps(tuning: Partial<CoreTuning>, pageDelayMs = 0): Promise<number[]> {
+  async function backfillSteps(
+    tuning: Partial<CoreTuning>,
+    pageDelayMs = 0,
+    expectAll = true,
+  ): Promise<number[]> {
     stack = await startStack({ tuning: { pageSize: 25, backfillBatchLeads: 100, ...tuning } });
     const page = stack.sim.control.createPage({ name: 'Groups Co', subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
@@ -28,6 +34,7 @@ describe('backfill commits', () => {
       fromS: nowS - 30 * 86_400,
       toS: nowS - 60,
     });
+    onCreated?.(stack);
     if (pageDelayMs)
       stack.sim.control.injectFault({
         match: { path: '*/leads' },
@@ -44,6 +51,7 @@ describe('backfill commits', () => {
     });
     await connectAndEnable(stack);
     await waitFor(() => done, 'the backfill');
+    if (!expectAll) return steps;
     // Every lead Meta holds, once, complete.
     const simIds = [...stack.sim.context.state.leads.values()].map((l) => l.id).sort();
     const stored = leadRows(core);
@@ -77,6 +85,29 @@ describe('backfill commits', () => {
     );
     expect(windows.size).toBe(4);
     expect([...windows].filter((f) => f.includes('LESS_THAN'))).toHaveLength(3);
+  });
+
+  it('keeps the leads that arrived before a window failed, and leaves the cursor for the next run', async () => {
+    // Nothing is written before the end (no full group, no hold timer): the first of the four
+    // windows' requests fails with an expired token, the others keep the page they got and stop.
+    onCreated = (s) => {
+      s.sim.control.injectFault({
+        match: { path: `${formId}/leads` },
+        error: { code: 190, error_subcode: 463 },
+        count: 1,
+      });
+    };
+    const steps = await backfillSteps({ backfillWindows: 4, backfillHoldMs: 60_000, backfillBatchLeads: 1_000 }, 0, false);
+    const stored = leadRows(stack!.desktop.core).length;
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(150);
+    expect(steps).toEqual([stored]);
+    const page = (await stack!.desktop.call('pages.list')).pages[0]!;
+    expect(page.status).toBe('needs_reconnect');
+    const form = stack!.desktop.core.db
+      .prepare('SELECT cursor_time FROM forms WHERE id = ?')
+      .get(formId) as { cursor_time: number | null };
+    expect(form.cursor_time).toBeNull();
   });
 });
 

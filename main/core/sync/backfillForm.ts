@@ -22,9 +22,9 @@ export interface BackfillResult {
 
 /**
  * Pulls one form's leads created after its cursor minus an overlap (Meta's clocks and our last
- * run may straddle a lead), pages to the end, and upserts each page of results in one transaction.
+ * run may straddle a lead), pages to the end, and upserts the pages in batched transactions.
  * The cursor moves only in the last transaction, after every page committed: a crash half-way
- * repeats the window next time (idempotent) instead of skipping its older half.
+ * repeats the range next time (idempotent) instead of skipping what was not stored yet.
  */
 export async function backfillForm(
   ctx: SyncContext,
@@ -90,6 +90,7 @@ export async function backfillForm(
   const held: GraphLead[] = [];
   let holdTimer: NodeJS.Timeout | null = null;
   let failure: unknown = null;
+  let writeFailed = false;
   const flush = () => {
     if (holdTimer) clearTimeout(holdTimer);
     holdTimer = null;
@@ -107,6 +108,7 @@ export async function backfillForm(
         try {
           flush();
         } catch (e) {
+          writeFailed = true;
           failure ??= e;
         }
       }, tuning.backfillHoldMs);
@@ -132,24 +134,23 @@ export async function backfillForm(
     try {
       while (pending) {
         const page: Paged<GraphLead> = await pending;
-        if (failure) throw failure;
-        if (ctx.stopping()) throw new Error('sync stopped: the app is closing');
+        const stop =
+          failure ?? (ctx.stopping() ? new Error('sync stopped: the app is closing') : null);
         // Ask for the next page before writing this one: Meta's answer travels while SQLite works.
-        pending = page.paging?.next ? fetchPage(page.paging.next) : null;
-        hold(page.data ?? []);
+        pending = !stop && page.paging?.next ? fetchPage(page.paging.next) : null;
+        hold(page.data ?? []); // a page that arrived is kept even when the run stops here
+        if (stop) throw stop;
       }
     } catch (e) {
       failure ??= e; // the other windows stop at their next page
       throw e;
     }
   };
-  const outcomes = await Promise.allSettled(windows.map(pageWindow));
-  try {
-    if (failure ?? outcomes.some((o) => o.status === 'rejected')) throw failure;
-    flush();
-  } finally {
-    if (holdTimer) clearTimeout(holdTimer);
-  }
+  await Promise.allSettled(windows.map(pageWindow));
+  // Leads that arrived before a failure are as good as any: keep them (the cursor stays put, so
+  // the range is read again), unless writing is what failed.
+  if (!writeFailed) flush();
+  if (failure) throw failure;
   // Everything after `since` is now stored, so even an empty form moves its cursor there.
   setFormCursor(db, form.id, Math.max(maxCreatedSec, since), clock.now());
   const rowsOf = (ids: string[]) =>
