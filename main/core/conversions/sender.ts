@@ -13,7 +13,6 @@ import { readConversionSettings } from './settings';
 /** Meta accepts at most 1000 events per request (meta-platform.md §7). */
 export const maxBatch = 1000;
 
-
 export interface SendOutcome {
   sent: number;
   failed: number;

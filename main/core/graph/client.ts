@@ -35,7 +35,12 @@ export interface Paged<T> {
  * made from GraphError.action.
  */
 export class GraphClient {
-  constructor(private readonly opts: GraphClientOptions) {}
+  /** Where the API lives: a token is sent nowhere else. */
+  private readonly origin: string;
+
+  constructor(private readonly opts: GraphClientOptions) {
+    this.origin = new URL(opts.baseUrl).origin;
+  }
 
   async request<T>(req: GraphRequest): Promise<T> {
     const url = this.url(req.path, req.query);
@@ -105,8 +110,8 @@ export class GraphClient {
       ? new URL(path)
       : new URL(`${this.opts.baseUrl}/${this.opts.version}/${path.replace(/^\/+/, '')}`);
     // A full URL comes from a response (paging.next): the token goes only where the API lives.
-    if (url.origin !== new URL(this.opts.baseUrl).origin) {
-      throw new Error(`Refusing to send a Graph API token to ${url.origin} (the API is at ${new URL(this.opts.baseUrl).origin}).`);
+    if (url.origin !== this.origin) {
+      throw new Error(`Refusing to send a Graph API token to ${url.origin} (the API is at ${this.origin}).`);
     }
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));

@@ -268,18 +268,19 @@ export function createCounter(db: Db, cap = searchCountCap): Counter {
   const changesStmt = db.prepare('SELECT total_changes() AS c');
   const changes = () => (changesStmt.get() as { c: number }).c;
   const keyOf = (where: Where) => JSON.stringify([where.from, where.sql, where.params]);
-  const cached = (filter: LeadFilter): SearchCount | null => {
-    const hit = cache.get(keyOf(buildWhere(filter)));
+  const hitOf = (key: string): SearchCount | null => {
+    const hit = cache.get(key);
     return hit && hit.changes === changes() ? hit.n : null;
   };
-  const remember = (filter: LeadFilter, n: SearchCount) => {
+  const store = (key: string, n: SearchCount) => {
     if (cache.size > 50) cache.clear();
-    cache.set(keyOf(buildWhere(filter)), { changes: changes(), n });
+    cache.set(key, { changes: changes(), n });
   };
   const count = (filter: LeadFilter): SearchCount => {
-    const hit = cached(filter);
-    if (hit) return hit;
     const where = buildWhere(filter);
+    const key = keyOf(where);
+    const hit = hitOf(key);
+    if (hit) return hit;
     // Every lead has exactly one search row (triggers), so a plain search counts FTS matches alone.
     const counted = where.matchOnly
       ? (
@@ -298,10 +299,14 @@ export function createCounter(db: Db, cap = searchCountCap): Counter {
       total: Math.min(counted, where.matchOnly ? cap : counted),
       capped: where.matchOnly !== null && counted > cap,
     };
-    remember(filter, n);
+    store(key, n);
     return n;
   };
-  return Object.assign(count, { cap, cached, remember });
+  return Object.assign(count, {
+    cap,
+    cached: (filter: LeadFilter) => hitOf(keyOf(buildWhere(filter))),
+    remember: (filter: LeadFilter, n: SearchCount) => store(keyOf(buildWhere(filter)), n),
+  });
 }
 
 /** The full ordered select of a filter, for a reader that streams it (export). */

@@ -10,11 +10,13 @@
  */
 export const keychainService = 'Lead Inbox';
 
+const capiPrefix = 'capi:';
+
 export const keychainAccounts = {
   user: (fbUserId: string) => `user:${fbUserId}`,
   page: (pageId: string) => `page:${pageId}`,
   whatsapp: (phoneNumberId: string) => `whatsapp:${phoneNumberId}`,
-  capi: (datasetId: string) => `capi:${datasetId}`,
-  capiPrefix: 'capi:',
+  capi: (datasetId: string) => `${capiPrefix}${datasetId}`,
+  capiPrefix,
   relayInstall: 'relay:install',
 } as const;

@@ -11,7 +11,7 @@ export type Db = Database.Database;
  * before it returns, because a commit is what the relay's ack rests on and the relay forgets acked
  * events; under NORMAL a laptop losing power could roll back events it had already acked (WhatsApp
  * messages have no history API to heal them). The cost is one fsync per transaction: the live path
- * writes a few per event and the backfill one per page of leads.
+ * writes a few per event and the backfill one per group of up to 2,000 leads.
  */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -33,7 +33,7 @@ const indexIds = `
 
 /**
  * Runs `write` (plain INSERTs of new leads and UPDATEs, inside the caller's transaction) with the
- * search insert trigger standing aside, then indexes every lead it inserted in two set-based
+ * search insert trigger standing aside, then indexes every lead it inserted in set-based
  * statements. Same transaction, so a lead is searchable exactly when it is committed, as with the
  * trigger. Updates still reindex through their trigger. Not for INSERT OR REPLACE of a known lead:
  * its implicit delete fires no trigger, so the stale doc would stay (the backfill's upsert never
