@@ -51,7 +51,7 @@ export async function speedToLeadStats(
   const slice = db.prepare(
     `SELECT form_id, created_time, first_contact_at FROM leads WHERE created_time >= ? AND created_time < ?`,
   );
-  // Form names separately: a join per lead would defeat the covering index (leads_speed).
+  // Form names separately: a join per lead would defeat the covering index (leads_created, migration 0008).
   const formNames = new Map(
     (db.prepare('SELECT id, name FROM forms').all() as { id: string; name: string }[]).map((f) => [f.id, f.name]),
   );
