@@ -111,10 +111,12 @@ export function syntheticLead(i: number): RawRow {
 
 function openRaw(file: string): Database.Database {
   const db = new Database(file);
-  // The same durability settings as the desktop store (main/core/store/db.ts), so the
-  // comparison is about the code path, not the fsync policy.
+  // The same durability, checkpoint and cache settings as the desktop store
+  // (main/core/store/db.ts), so the comparison is about the code path, not the settings.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma('cache_size = -65536');
   return db;
 }
 
