@@ -49,7 +49,17 @@ async function main(): Promise<void> {
       entryPoints: [join(root, 'main/electron/main.ts')],
       outfile: join(out, 'main.cjs'),
       external: ['electron', 'better-sqlite3', 'keytar'],
+      // The core finds files that sit next to its modules (the lead group program) through
+      // import.meta.url, which a CommonJS bundle has no value for: give it the bundle's own URL.
+      define: { ...common.define, 'import.meta.url': 'importMetaUrl' },
+      banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     });
+    // The lead write program is plain CommonJS loaded at run time by path, on the core thread and
+    // in the backfill writer thread alike (main/core/store/leadGroupProgram.ts).
+    copyFileSync(
+      join(root, 'main/core/store/leadGroupProgram.cjs'),
+      join(out, 'leadGroupProgram.cjs'),
+    );
     // A sandboxed preload can require only electron's renderer modules (and events/timers/url):
     // everything else, zod and the shared tables included, is bundled into this one file.
     await esbuild(preloadBuildOptions(join(out, 'preload.cjs')));

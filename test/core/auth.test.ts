@@ -167,12 +167,16 @@ describe('Facebook connect', () => {
 
 describe('broken tokens', () => {
   it('token revoked mid-sync → needs reconnect, nothing lost, reconnect heals and finishes', async () => {
-    // A commit per page of 500, so the token breaks between the first page and the rest.
-    stack = await startStack({ tuning: { backfillBatchLeads: 500 } });
+    // One pager, pages of 100 leads 20 ms apart and a commit per page, so the token breaks after
+    // the first commit with most pages still to come.
+    stack = await startStack({
+      tuning: { backfillBatchLeads: 100, backfillWindows: 1, pageSize: 100 },
+    });
     const page = stack.sim.control.createPage({ name: 'Big Page', subscribed: false });
     const form = stack.sim.control.createForm({ pageId: page.id });
     const nowS = Math.floor(stack.sim.control.nowMs() / 1000);
     stack.sim.control.createLeads(form.id, 1_400, { fromS: nowS - 30 * 86_400, toS: nowS - 60 });
+    stack.sim.control.injectFault({ match: { path: '*/leads' }, error: { delayMs: 20 }, count: 0 });
     const owner = stack.sim.control.ownerId();
     let revoked = false;
     stack.desktop.core.events.on('sync.progress', (p) => {

@@ -30,6 +30,7 @@ const config = load(readText(join(root, 'electron-builder.yml'))) as Record<stri
 const shipped = [
   'dist/electron/main.cjs',
   'dist/electron/preload.cjs',
+  'dist/electron/leadGroupProgram.cjs',
   'dist/electron/icons/tray.png',
   'dist/electron/icons/trayTemplate.png',
   'dist/electron/icons/icon.png',

@@ -1,5 +1,6 @@
 import type { NormalisedLead } from '../leads/normalise';
 import type { Db } from './db';
+import { leadGroupProgram, type LeadRowValues, type LeadUpsertOutcome } from './leadGroupProgram';
 import { stmt } from './statements';
 
 export interface PendingLead {
@@ -31,51 +32,26 @@ export function insertPendingLead(db: Db, lead: PendingLead): boolean {
   return r.changes === 1;
 }
 
-/** new: first time we see it; completed: was pending (a webhook) and now has its fields; updated: known. */
-export type LeadUpsert = (
-  lead: NormalisedLead,
-  pageId: string,
-  now: number,
-) => 'new' | 'completed' | 'updated';
+export type { LeadUpsertOutcome } from './leadGroupProgram';
+
+export type LeadUpsert = (lead: NormalisedLead, pageId: string, now: number) => LeadUpsertOutcome;
 
 /**
  * Writes a fetched lead's fields, keyed by Meta's lead id. What the owner did (status, notes,
- * tags, first contact) and when we first saw it are never overwritten.
+ * tags, first contact) and when we first saw it are never overwritten (store/leadGroupProgram.cjs,
+ * which the backfill writer thread runs too).
  */
 export function prepareLeadUpsert(db: Db): LeadUpsert {
-  const stateOf = stmt(db, 'SELECT state FROM leads WHERE id = ?').pluck();
-  // Insert or update chosen by the state lookup, not ON CONFLICT DO UPDATE: an upsert's conflict
-  // policy overrides the OR IGNORE inside the search triggers of migration 0004 (SQLite applies the
-  // outer statement's policy to trigger programs), which then fail on lead_search_ids.
-  // Positional parameters, in the order of `fieldValues`: binding a fresh object by name per
-  // lead cost measurably in a large backfill.
-  const insert = stmt(
-    db,
-    `INSERT INTO leads (id, page_id, received_at, form_id, created_time, updated_at, platform,
-       is_organic, ad_id, ad_name, adset_id, adset_name, campaign_id, campaign_name, full_name, email,
-       phone, company, city, answers, state, fetch_attempts, next_fetch_at, fetch_error)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', 0, NULL, NULL)`,
-  );
-  const update = stmt(
-    db,
-    `UPDATE leads SET form_id = ?, created_time = ?, updated_at = ?, platform = ?, is_organic = ?,
-       ad_id = ?, ad_name = ?, adset_id = ?, adset_name = ?, campaign_id = ?, campaign_name = ?,
-       full_name = ?, email = ?, phone = ?, company = ?, city = ?, answers = ?, state = 'complete',
-       fetch_attempts = 0, next_fetch_at = NULL, fetch_error = NULL
-     WHERE id = ?`,
-  );
-  return (lead, pageId, now) => {
-    const before = stateOf.get(lead.id) as string | undefined;
-    const fields = fieldValues(lead, now);
-    if (before === undefined) insert.run(lead.id, pageId, now, ...fields);
-    else update.run(...fields, lead.id);
-    return before === undefined ? 'new' : before === 'complete' ? 'updated' : 'completed';
-  };
+  const program = leadGroupProgram(db);
+  return (lead, pageId, now) => program.upsert(leadRowValues(lead, pageId, now));
 }
 
-/** form_id … answers, in the column order both statements of prepareLeadUpsert list them. */
-function fieldValues(lead: NormalisedLead, now: number): unknown[] {
+/** [id, pageId, receivedAt, form_id … answers]: the values both upsert statements take. */
+export function leadRowValues(lead: NormalisedLead, pageId: string, now: number): LeadRowValues {
   return [
+    lead.id,
+    pageId,
+    now,
     lead.formId,
     lead.createdTime,
     now,

@@ -1,10 +1,10 @@
 import type { Paged } from '../graph/client';
 import { GraphError } from '../graph/errors';
 import type { LeadRow } from '../../../shared/index';
-import { leadFields, normaliseLead, type GraphLead } from '../leads/normalise';
+import { leadFields, normaliseLead, type GraphLead, type NormalisedLead } from '../leads/normalise';
 import type { Db } from '../store/db';
-import { withBatchedLeadSearch } from '../store/leadSearch';
-import { prepareLeadUpsert } from '../store/leadWrites';
+import type { LeadUpsertOutcome } from '../store/leadGroupProgram';
+import { leadRowValues } from '../store/leadWrites';
 import { getLeadRow } from '../store/leads';
 import { questionsOf, type FormRecord } from '../store/pages';
 import type { SyncContext } from './context';
@@ -23,8 +23,8 @@ export interface BackfillResult {
 /**
  * Pulls one form's leads created after its cursor minus an overlap (Meta's clocks and our last
  * run may straddle a lead), pages to the end, and upserts the pages in batched transactions.
- * The cursor moves only in the last transaction, after every page committed: a crash half-way
- * repeats the range next time (idempotent) instead of skipping what was not stored yet.
+ * The cursor moves only after every group committed: a crash half-way repeats the range next time
+ * (idempotent) instead of skipping what was not stored yet.
  */
 export async function backfillForm(
   ctx: SyncContext,
@@ -41,7 +41,6 @@ export async function backfillForm(
       : nowSec - tuning.backfillDays * 86_400;
   const incremental = form.cursor_time !== null;
   const questions = questionsOf(form);
-  const upsert = prepareLeadUpsert(db);
   const freshIds: string[] = [];
   const completedIds: string[] = [];
   let newCount = 0;
@@ -61,44 +60,55 @@ export async function backfillForm(
     p.catch(() => undefined); // awaited below; this only keeps a prefetch from being "unhandled"
     return p;
   };
-  // New leads are indexed for search in set-based statements at the end of the transaction
-  // (store/leadSearch.ts): as searchable the moment the group commits as through the trigger.
-  const writeGroup = db.transaction((rows: GraphLead[]) => {
-    const now = clock.now();
-    withBatchedLeadSearch(db, () => {
-      for (const raw of rows) {
-        const lead = normaliseLead(
-          { ...raw, form_id: raw.form_id ?? form.id },
-          questions,
-          form.locale,
-        );
-        const outcome = upsert(lead, form.page_id, now);
-        if (outcome === 'new') newCount++;
-        if (outcome === 'completed') completedIds.push(lead.id);
-        // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
-        else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000))
-          freshIds.push(lead.id);
-        maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
-      }
+  const tally = (leads: NormalisedLead[], outcomes: LeadUpsertOutcome[]) => {
+    leads.forEach((lead, i) => {
+      const outcome = outcomes[i];
+      if (outcome === 'new') newCount++;
+      if (outcome === 'completed') completedIds.push(lead.id);
+      // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
+      else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000))
+        freshIds.push(lead.id);
+      maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
     });
-  });
+    written += leads.length;
+    onBatch(written);
+  };
 
   // Pages are held and written in groups of up to tuning.backfillBatchLeads leads: each commit
   // rewrites every index page it touched, and random keys such as names touch about a page per
   // lead, so fewer, larger commits cost less per lead. A held page is written within
   // backfillHoldMs even if no more arrive, so on a slow line leads still show up page by page.
+  // Groups are written by the writer thread (store/leadGroupWriter.ts), in order, while this
+  // thread goes on receiving pages; new leads are searchable the moment their group commits.
   const held: GraphLead[] = [];
   let holdTimer: NodeJS.Timeout | null = null;
   let failure: unknown = null;
   let writeFailed = false;
+  /** Every group written so far, committed (or failed). */
+  let committed: Promise<void> = Promise.resolve();
+  /** Leads handed to the writer and not yet committed: pages wait while it is behind. */
+  let writing = 0;
   const flush = () => {
     if (holdTimer) clearTimeout(holdTimer);
     holdTimer = null;
     if (held.length === 0) return;
-    const rows = held.splice(0);
-    writeGroup(rows);
-    written += rows.length;
-    onBatch(written);
+    const now = clock.now();
+    const leads = held
+      .splice(0)
+      .map((raw) =>
+        normaliseLead({ ...raw, form_id: raw.form_id ?? form.id }, questions, form.locale),
+      );
+    writing += leads.length;
+    const outcomes = ctx.leadGroups.write(leads.map((l) => leadRowValues(l, form.page_id, now)));
+    outcomes.catch(() => undefined); // observed through `committed`, even after an earlier group failed
+    committed = committed
+      .then(() => outcomes)
+      .then((o) => tally(leads, o))
+      .finally(() => (writing -= leads.length));
+    committed.catch((e: unknown) => {
+      writeFailed = true;
+      failure ??= e;
+    });
   };
   const hold = (rows: GraphLead[]) => {
     for (const r of rows) held.push(r);
@@ -140,6 +150,7 @@ export async function backfillForm(
         pending = !stop && page.paging?.next ? fetchPage(page.paging.next) : null;
         hold(page.data ?? []); // a page that arrived is kept even when the run stops here
         if (stop) throw stop;
+        if (writing > 2 * tuning.backfillBatchLeads) await committed.catch(() => undefined);
       }
     } catch (e) {
       failure ??= e; // the other windows stop at their next page
@@ -150,6 +161,7 @@ export async function backfillForm(
   // Leads that arrived before a failure are as good as any: keep them (the cursor stays put, so
   // the range is read again), unless writing is what failed.
   if (!writeFailed) flush();
+  await committed.catch(() => undefined);
   if (failure) throw failure;
   // Everything after `since` is now stored, so even an empty form moves its cursor there.
   setFormCursor(db, form.id, Math.max(maxCreatedSec, since), clock.now());

@@ -5,11 +5,14 @@ import type { GraphClient } from '../graph/client';
 import type { RateGate } from '../graph/rateGate';
 import type { Clock, Logger, Notifier, TokenStore } from '../ports';
 import type { Db } from '../store/db';
+import type { LeadGroupWriter } from '../store/leadGroupWriter';
 import type { CoreTuning } from '../tuning';
 
 /** What every sync step needs; built once in app.ts. */
 export interface SyncContext {
   db: Db;
+  /** Writes backfill groups off the core thread (store/leadGroupWriter.ts). */
+  leadGroups: LeadGroupWriter;
   graph: GraphClient;
   tokens: TokenStore;
   gate: RateGate;

@@ -20,6 +20,7 @@ import type { Db } from '../store/db';
 import type { CoreTuning } from '../tuning';
 import { connectionStatus } from './connectionStatus';
 import type { SyncContext } from './context';
+import { createLeadGroupWriter } from '../store/leadGroupWriter';
 import { createLeadSyncHandlers, type LeadSyncHandlers } from './handlers';
 import { SyncEngine } from './syncEngine';
 
@@ -85,6 +86,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   };
   const ctx: SyncContext = {
     db,
+    leadGroups: createLeadGroupWriter(db, log),
     graph,
     tokens,
     gate,
@@ -230,6 +232,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
       await stream.stop();
       await Promise.all([sync.stop(), worker.stop()]);
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      await ctx.leadGroups.close();
     },
     wake() {
       stream.nudge();

@@ -1,0 +1,71 @@
+// How fetched leads are written: the upsert by Meta's lead id and the batched search indexing of a
+// backfill group. Plain CommonJS so the very same code runs on the core's connection (the fetch
+// worker's single leads, tests) and inside the backfill writer's worker thread, which is eval'd and
+// cannot load TypeScript (store/leadGroupWriter.ts). The SQL comes from store/leadGroupProgram.ts,
+// which explains each statement. Called with an open better-sqlite3 handle.
+/* global module */
+'use strict';
+
+module.exports = function leadGroupProgram(db, sql) {
+  const stateOf = db.prepare(sql.stateOf).pluck();
+  const insert = db.prepare(sql.insert);
+  const update = db.prepare(sql.update);
+  // Prepared on first use: the upsert alone also runs on stores older than batched search (tests).
+  let search = null;
+  const searchStatements = () => {
+    if (search) return search;
+    db.exec(sql.createSearchTemp);
+    search = {};
+    for (const name of [
+      'maxRowid',
+      'deferSearch',
+      'resumeSearch',
+      'collectDocs',
+      'indexText',
+      'indexIds',
+      'clearDocs',
+    ])
+      search[name] = db.prepare(sql[name]);
+    return search;
+  };
+
+  /**
+   * row: [id, pageId, receivedAt, ...the fields both statements list]. A known lead is updated,
+   * so what the owner did and when we first saw it stay. Returns what the write meant.
+   */
+  function upsert(row) {
+    const before = stateOf.get(row[0]);
+    if (before === undefined) insert.run(row);
+    else update.run(...row.slice(3), row[0]);
+    return before === undefined ? 'new' : before === 'complete' ? 'updated' : 'completed';
+  }
+
+  /** Runs write() with the search insert trigger standing aside, then indexes its new leads at once. */
+  function withBatchedSearch(write) {
+    if (!db.inTransaction) throw new Error('withBatchedLeadSearch runs inside a transaction');
+    const s = searchStatements();
+    const after = s.maxRowid.pluck().get();
+    s.deferSearch.run();
+    let result;
+    try {
+      result = write();
+    } finally {
+      s.resumeSearch.run();
+    }
+    s.collectDocs.run(after);
+    s.indexText.run();
+    s.indexIds.run();
+    s.clearDocs.run();
+    return result;
+  }
+
+  const groups = db.transaction((list) =>
+    withBatchedSearch(() => list.map((rows) => rows.map(upsert))),
+  );
+  return {
+    upsert,
+    withBatchedSearch,
+    /** Backfill groups in one transaction, write lock taken first; each group's rows' outcomes. */
+    writeGroups: (list) => groups.immediate(list),
+  };
+};

@@ -1,0 +1,206 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../ports';
+import { connectionPragmas, type Db } from './db';
+import {
+  leadGroupProgram,
+  leadGroupProgramPath,
+  leadGroupSql,
+  type LeadRowValues,
+  type LeadUpsertOutcome,
+} from './leadGroupProgram';
+
+/**
+ * Writes a backfill's lead groups on a worker thread with its own connection to the store.
+ *
+ * Why: a backfill is CPU-bound on the core's one thread, and SQLite is most of it (about 50 µs per
+ * lead: the row, its indexes, its search terms, the commit). On the worker, that work runs beside
+ * the core thread's share (receiving and parsing Meta's pages, normalising leads), and the core
+ * thread stays free for the owner's clicks and live webhooks during a first connect.
+ *
+ * Groups commit strictly in the order written; each resolves with its rows' outcomes once durable.
+ * The core's own transactions take the write lock first (store/db.ts), so the two connections
+ * simply take turns. If the worker cannot start (an environment without worker threads for native
+ * modules), groups are written on the core thread by the same program, as before the writer
+ * existed. A worker that dies fails the groups it held (the backfill keeps its cursor and reads the
+ * range again next time) and is replaced on the next write.
+ */
+export interface LeadGroupWriter {
+  write(rows: LeadRowValues[]): Promise<LeadUpsertOutcome[]>;
+  /** Waits for the groups already written, then stops the worker. */
+  close(): Promise<void>;
+}
+
+/**
+ * The worker's code: CommonJS evaluated as a string, so it runs the same under tsx, vitest and the
+ * bundle. Group commit: every group that queued up while the previous commit was being written is
+ * committed with it in one transaction (up to maxLeads), so when SQLite is the bottleneck the
+ * transactions grow and cost less per lead, and when it keeps up each group commits as it comes.
+ * One answer per group, in order.
+ */
+const source = `
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+let db;
+let program;
+try {
+  const Database = require(workerData.sqlitePath);
+  db = new Database(workerData.file);
+  for (const p of workerData.pragmas) db.pragma(p);
+  program = require(workerData.programPath)(db, workerData.sql);
+  parentPort.postMessage({ ready: true });
+} catch (e) {
+  parentPort.postMessage({ ready: false, error: String((e && e.message) || e) });
+  parentPort.close();
+}
+if (program) {
+  parentPort.on('message', (first) => {
+    const groups = [];
+    let leads = 0;
+    let closing = false;
+    for (let msg = first; msg !== undefined; ) {
+      if (msg === 'close') {
+        closing = true;
+        break;
+      }
+      groups.push(msg);
+      leads += msg.length;
+      if (leads >= workerData.maxLeads) break;
+      msg = receiveMessageOnPort(parentPort)?.message;
+    }
+    if (groups.length > 0) {
+      let answers;
+      try {
+        answers = program.writeGroups(groups).map((outcomes) => ({ ok: true, outcomes }));
+      } catch (e) {
+        const failed = { ok: false, error: String((e && e.message) || e) };
+        answers = groups.map(() => failed);
+      }
+      for (const answer of answers) parentPort.postMessage(answer);
+    }
+    if (closing) {
+      db.close();
+      parentPort.close();
+    }
+  });
+}
+`;
+
+type Answer =
+  | { ready: true }
+  | { ready: false; error: string }
+  | { ok: true; outcomes: LeadUpsertOutcome[] }
+  | { ok: false; error: string };
+
+interface Pending {
+  rows: LeadRowValues[];
+  resolve(outcomes: LeadUpsertOutcome[]): void;
+  reject(error: Error): void;
+}
+
+export function createLeadGroupWriter(
+  db: Db,
+  log: Logger,
+  opts: { sqlitePath?: string; maxLeads?: number } = {},
+): LeadGroupWriter {
+  // Each commit holds the store's write lock, and a live webhook's commit waits for it: 5,000 leads
+  // are about 200 ms of writing.
+  const maxLeads = opts.maxLeads ?? 5_000;
+  const sqlitePath = opts.sqlitePath ?? createRequire(import.meta.url).resolve('better-sqlite3');
+  let worker: Worker | null = null;
+  let ready = false;
+  /** Once the worker could not start, every group is written on this thread. An in-memory store
+   *  cannot be shared with another connection at all. */
+  let inThread = db.memory;
+  /** Sent to the worker (or waiting for it to be ready), in order; answers come back in that order. */
+  const pending: Pending[] = [];
+  let last: Promise<unknown> = Promise.resolve();
+
+  const writeHere = (p: Pending) => {
+    try {
+      p.resolve(leadGroupProgram(db).writeGroups([p.rows])[0]!);
+    } catch (e) {
+      p.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+
+  const spawn = (): Worker => {
+    const w = new Worker(source, {
+      eval: true,
+      workerData: {
+        file: db.name,
+        sqlitePath,
+        programPath: leadGroupProgramPath,
+        pragmas: connectionPragmas,
+        sql: leadGroupSql,
+        maxLeads,
+      },
+    });
+    ready = false;
+    w.on('message', (msg: Answer) => {
+      if ('ready' in msg) {
+        if (msg.ready) {
+          ready = true;
+          for (const p of pending) w.postMessage(p.rows);
+        } else {
+          log.warn('backfill writer thread unavailable; writing on the core thread', {
+            error: msg.error,
+          });
+          inThread = true;
+          for (const p of pending.splice(0)) writeHere(p);
+        }
+        return;
+      }
+      const p = pending.shift();
+      if (pending.length === 0) w.unref(); // an idle writer does not keep the app alive
+      if (msg.ok) p?.resolve(msg.outcomes);
+      else p?.reject(new Error(msg.error));
+    });
+    w.on('error', (e) => log.warn('backfill writer thread failed', { error: e.message }));
+    w.on('exit', () => {
+      if (worker === w) worker = null;
+      const lost = pending.splice(0);
+      if (!ready && !inThread) {
+        // Never started: write here instead.
+        inThread = true;
+        for (const p of lost) writeHere(p);
+        return;
+      }
+      for (const p of lost)
+        p.reject(new Error('the backfill writer thread stopped before committing'));
+    });
+    return w;
+  };
+
+  return {
+    write(rows) {
+      const done = new Promise<LeadUpsertOutcome[]>((resolve, reject) => {
+        const p: Pending = { rows, resolve, reject };
+        if (inThread) return writeHere(p);
+        pending.push(p);
+        try {
+          worker ??= spawn();
+        } catch (e) {
+          log.warn('backfill writer thread unavailable; writing on the core thread', {
+            error: String(e),
+          });
+          inThread = true;
+          for (const q of pending.splice(0)) writeHere(q);
+          return;
+        }
+        worker.ref();
+        if (ready) worker.postMessage(rows);
+      });
+      last = done.catch(() => undefined);
+      return done;
+    },
+    async close() {
+      await last;
+      const w = worker;
+      worker = null;
+      if (!w) return;
+      const exited = new Promise<void>((r) => w.once('exit', () => r()));
+      w.postMessage('close');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The backfill writer (store/leadGroupWriter.ts): lead groups written on a worker thread with its
+ * own connection. What the owner notices: every lead of a group is in the inbox and found by search
+ * once its write resolves; the app's own writes during a backfill (a status change, a live webhook)
+ * wait their turn instead of failing; and where the thread cannot start, leads are still written.
+ * Real SQLite files on disk.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NormalisedLead } from '../../main/core/leads/normalise';
+import type { Logger } from '../../main/core/ports';
+import { openDatabase, type Db } from '../../main/core/store/db';
+import type { LeadRowValues } from '../../main/core/store/leadGroupProgram';
+import { createLeadGroupWriter, type LeadGroupWriter } from '../../main/core/store/leadGroupWriter';
+import { insertPendingLead, leadRowValues } from '../../main/core/store/leadWrites';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function store(): Db {
+  const dir = mkdtempSync(join(tmpdir(), 'li-group-writer-'));
+  const db = openDatabase(join(dir, 'lead-inbox.sqlite'));
+  cleanups.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => void db.close(),
+  );
+  return db;
+}
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, info() {}, warn: (msg: string) => void warnings.push(msg), error() {} };
+}
+
+function writer(
+  db: Db,
+  log: Logger,
+  opts?: Parameters<typeof createLeadGroupWriter>[2],
+): LeadGroupWriter {
+  const w = createLeadGroupWriter(db, log, opts);
+  cleanups.push(() => w.close());
+  return w;
+}
+
+const t0 = 1_790_000_000_000;
+function lead(n: number, fullName = `Person ${n}`): NormalisedLead {
+  return {
+    id: String(7_000_000 + n),
+    formId: 'f1',
+    createdTime: t0 - n * 1_000,
+    platform: 'facebook',
+    isOrganic: false,
+    adId: null,
+    adName: null,
+    adsetId: null,
+    adsetName: null,
+    campaignId: null,
+    campaignName: null,
+    fullName,
+    email: `person${n}@example.com`,
+    phone: null,
+    company: null,
+    city: 'Austin',
+    answers: [{ key: 'full_name', label: 'Full name', values: [fullName] }],
+  };
+}
+const rows = (from: number, count: number, name?: (n: number) => string): LeadRowValues[] =>
+  Array.from({ length: count }, (_, i) =>
+    leadRowValues(lead(from + i, name?.(from + i)), 'p1', t0),
+  );
+
+const found = (db: Db, text: string): string[] =>
+  db
+    .prepare(
+      `SELECT s.lead_id FROM leads_fts JOIN lead_search_ids s ON s.doc = leads_fts.rowid
+          WHERE leads_fts MATCH ? ORDER BY s.lead_id`,
+    )
+    .pluck()
+    .all(`"${text}"`) as string[];
+
+describe('backfill writer thread', () => {
+  it('commits each group on its own connection: the inbox lists and searches it as soon as the write resolves', async () => {
+    const db = store();
+    const log = recordingLogger();
+    const w = writer(db, log);
+    // A webhook's lead, known by id only, is completed by the group that brings its fields.
+    insertPendingLead(db, {
+      id: '7000002',
+      pageId: 'p1',
+      formId: 'f1',
+      adId: null,
+      createdTime: t0,
+      receivedAt: t0,
+    });
+
+    const first = await w.write(rows(1, 3));
+    expect(first).toEqual(['new', 'completed', 'new']);
+    expect(db.prepare(`SELECT count(*) FROM leads WHERE state = 'complete'`).pluck().get()).toBe(3);
+    expect(found(db, 'Person 2')).toEqual(['7000002']);
+
+    // The same leads again, one renamed: rewritten in place and searchable by the new name only.
+    const again = await w.write(rows(1, 3, (n) => (n === 3 ? 'Renamed Lead' : `Person ${n}`)));
+    expect(again).toEqual(['updated', 'updated', 'updated']);
+    expect(found(db, 'Renamed')).toEqual(['7000003']);
+    expect(found(db, 'Person 3')).toEqual([]);
+    expect(log.warnings).toEqual([]); // it ran on the thread, not the fallback
+  });
+
+  it('groups written back to back all commit, in order, each lead once', async () => {
+    const db = store();
+    const w = writer(db, recordingLogger(), { maxLeads: 700 });
+    const writes = Array.from({ length: 8 }, (_, g) => w.write(rows(g * 250, 250)));
+    const outcomes = await Promise.all(writes);
+    expect(outcomes.flat().every((o) => o === 'new')).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(2_000);
+    expect(db.prepare('SELECT count(*) FROM lead_search_ids').pluck().get()).toBe(2_000);
+  });
+
+  it("the core's own read-then-write transactions wait for the writer's commits instead of failing", async () => {
+    const db = store();
+    const w = writer(db, recordingLogger());
+    const writes = Array.from({ length: 12 }, (_, g) => w.write(rows(g * 1_000, 1_000)));
+    let busy = true;
+    const all = Promise.all(writes).finally(() => (busy = false));
+    // As the owner's actions and live webhooks do: read, work a little, then write. A deferred
+    // transaction would hold a snapshot the writer's next commit makes stale (SQLITE_BUSY).
+    const note = db.transaction((i: number) => {
+      db.prepare('SELECT count(*) FROM leads').pluck().get();
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+      db.prepare('INSERT INTO kv (key, value) VALUES (?, ?)').run(`owner-action-${i}`, 'done');
+    });
+    let i = 0;
+    while (busy) {
+      note(i++);
+      await new Promise((r) => setImmediate(r));
+    }
+    await all;
+    expect(i).toBeGreaterThan(5); // they really did run while the writer was writing
+    expect(
+      db.prepare(`SELECT count(*) FROM kv WHERE key LIKE 'owner-action-%'`).pluck().get(),
+    ).toBe(i);
+    expect(db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(12_000);
+  });
+
+  it('writes on the core thread, with a warning, where the worker cannot start', async () => {
+    const db = store();
+    const log = recordingLogger();
+    const w = writer(db, log, {
+      sqlitePath: join(tmpdir(), 'no-such-module', 'better-sqlite3.js'),
+    });
+    expect(await w.write(rows(1, 2))).toEqual(['new', 'new']);
+    expect(await w.write(rows(3, 1))).toEqual(['new']);
+    expect(found(db, 'Person 3')).toEqual(['7000003']);
+    expect(log.warnings).toEqual([
+      'backfill writer thread unavailable; writing on the core thread',
+    ]);
+  });
+});
