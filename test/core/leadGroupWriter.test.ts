@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NormalisedLead } from '../../main/core/leads/normalise';
 import type { Logger } from '../../main/core/ports';
 import { openDatabase, type Db } from '../../main/core/store/db';
 import type { LeadRowValues } from '../../main/core/store/leadGroupProgram';
 import { createLeadGroupWriter, type LeadGroupWriter } from '../../main/core/store/leadGroupWriter';
 import { insertPendingLead, leadRowValues } from '../../main/core/store/leadWrites';
+import { normalisedLead } from './normalisedLead';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -47,27 +47,11 @@ function writer(
 }
 
 const t0 = 1_790_000_000_000;
-function lead(n: number, fullName = `Person ${n}`): NormalisedLead {
-  return {
-    id: String(7_000_000 + n),
-    formId: 'f1',
-    createdTime: t0 - n * 1_000,
-    platform: 'facebook',
-    isOrganic: false,
-    adId: null,
-    adName: null,
-    adsetId: null,
-    adsetName: null,
-    campaignId: null,
-    campaignName: null,
+const lead = (n: number, fullName = `Person ${n}`) =>
+  normalisedLead(String(7_000_000 + n), n, t0 - n * 1_000, {
     fullName,
-    email: `person${n}@example.com`,
-    phone: null,
-    company: null,
-    city: 'Austin',
     answers: [{ key: 'full_name', label: 'Full name', values: [fullName] }],
-  };
-}
+  });
 const rows = (from: number, count: number, name?: (n: number) => string): LeadRowValues[] =>
   Array.from({ length: count }, (_, i) =>
     leadRowValues(lead(from + i, name?.(from + i)), 'p1', t0),

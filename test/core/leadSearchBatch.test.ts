@@ -16,6 +16,7 @@ import { withBatchedLeadSearch } from '../../main/core/store/leadSearch';
 import { prepareLeadUpsert } from '../../main/core/store/leadWrites';
 import { migrations } from '../../main/core/store/migrations/index';
 import { connectAndEnable, leadRows, startStack, waitFor, type Stack } from './harness';
+import { normalisedLead } from './normalisedLead';
 
 const dirs: string[] = [];
 const tempFile = () => {
@@ -26,31 +27,8 @@ const tempFile = () => {
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const t0 = 1_790_000_000_000;
-function lead(n: number, createdTime: number, extra: Partial<NormalisedLead> = {}): NormalisedLead {
-  return {
-    id: `80${n}`,
-    formId: 'f1',
-    createdTime,
-    platform: 'facebook',
-    isOrganic: false,
-    adId: null,
-    adName: null,
-    adsetId: null,
-    adsetName: null,
-    campaignId: null,
-    campaignName: null,
-    fullName: `Person ${n}`,
-    email: `person${n}@example.com`,
-    phone: `+1415555${String(n).padStart(4, '0')}`,
-    company: null,
-    city: 'Austin',
-    answers: [
-      { key: 'full_name', label: 'Full name', values: [`Person ${n}`] },
-      { key: 'project', label: 'Project', values: [`Greenhouse ${n}`] },
-    ],
-    ...extra,
-  };
-}
+const lead = (n: number, createdTime: number, extra: Partial<NormalisedLead> = {}) =>
+  normalisedLead(`80${n}`, n, createdTime, extra);
 
 /** Newest first with ties on one created_time, as Meta pages them; ties list the latest arrival first. */
 const page = [

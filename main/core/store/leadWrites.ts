@@ -32,8 +32,7 @@ export function insertPendingLead(db: Db, lead: PendingLead): boolean {
   return r.changes === 1;
 }
 
-export type { LeadUpsertOutcome } from './leadGroupProgram';
-
+/** new: first time we see it; completed: was pending (a webhook) and now has its fields; updated: known. */
 export type LeadUpsert = (lead: NormalisedLead, pageId: string, now: number) => LeadUpsertOutcome;
 
 /**
