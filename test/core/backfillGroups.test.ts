@@ -104,7 +104,11 @@ describe('backfill commits', () => {
         count: 1,
       });
     };
-    const steps = await backfillSteps({ backfillWindows: 4, backfillHoldMs: 60_000, backfillBatchLeads: 1_000 }, 0, false);
+    const steps = await backfillSteps(
+      { backfillWindows: 4, backfillHoldMs: 60_000, backfillBatchLeads: 1_000 },
+      0,
+      false,
+    );
     const stored = leadRows(stack!.desktop.core).length;
     expect(stored).toBeGreaterThan(0);
     expect(stored).toBeLessThan(150);
@@ -115,6 +119,53 @@ describe('backfill commits', () => {
       .prepare('SELECT cursor_time FROM forms WHERE id = ?')
       .get(formId) as { cursor_time: number | null };
     expect(form.cursor_time).toBeNull();
+  });
+});
+
+describe('quitting during a backfill', () => {
+  let stack: Stack | null = null;
+  afterEach(async () => {
+    await stack?.close();
+    stack = null;
+  });
+
+  it('keeps every lead it reported, and the next start finishes the rest, each lead once', async () => {
+    // Pages of 100 leads 30 ms apart, one pager: the app quits with most of 2,000 leads to come.
+    stack = await startStack({
+      tuning: { pageSize: 100, backfillBatchLeads: 100, backfillWindows: 1 },
+    });
+    const page = stack.sim.control.createPage({ name: 'Quit Co', subscribed: false });
+    const form = stack.sim.control.createForm({ pageId: page.id });
+    const nowS = Math.floor(stack.sim.control.nowMs() / 1000);
+    stack.sim.control.createLeads(form.id, 2_000, { fromS: nowS - 30 * 86_400, toS: nowS - 60 });
+    stack.sim.control.injectFault({ match: { path: '*/leads' }, error: { delayMs: 30 }, count: 0 });
+    let reported = 0;
+    stack.desktop.core.events.on('sync.progress', (p) => {
+      if (p.phase === 'leads') reported = p.leads;
+    });
+    await connectAndEnable(stack);
+    await waitFor(() => reported >= 300, 'a few groups written');
+    await stack.desktop.stop(); // the owner quits mid-backfill
+
+    stack.sim.control.clearFaults();
+    const desktop = await stack.restartDesktop();
+    // What was reported written survived the quit; the form's cursor did not move, so the next
+    // start reads the whole range again and every lead ends up stored once, complete.
+    const kept = leadRows(desktop.core).length;
+    expect(kept).toBeGreaterThanOrEqual(reported);
+    expect(kept).toBeLessThan(2_000);
+    await desktop.call('sync.now', {});
+    await waitFor(
+      () => leadRows(desktop.core).filter((l) => l.state === 'complete').length === 2_000,
+      'every lead after the restart',
+      20_000,
+    );
+    const simIds = [...stack.sim.context.state.leads.values()].map((l) => l.id).sort();
+    expect(
+      leadRows(desktop.core)
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(simIds);
   });
 });
 
