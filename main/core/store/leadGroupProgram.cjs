@@ -26,6 +26,7 @@ module.exports = function leadGroupProgram(db, sql) {
       'clearDocs',
     ])
       search[name] = db.prepare(sql[name]);
+    search.maxRowid.pluck();
     return search;
   };
 
@@ -44,7 +45,7 @@ module.exports = function leadGroupProgram(db, sql) {
   function withBatchedSearch(write) {
     if (!db.inTransaction) throw new Error('withBatchedLeadSearch runs inside a transaction');
     const s = searchStatements();
-    const after = s.maxRowid.pluck().get();
+    const after = s.maxRowid.get();
     s.deferSearch.run();
     let result;
     try {
