@@ -130,7 +130,10 @@ export function createLeadGroupWriter(
         file: db.name,
         sqlitePath,
         programPath: leadGroupProgramPath,
-        pragmas: connectionPragmas,
+        // A group may wait longer for the write lock than the core's own writes do (5 s): the core
+        // thread may write in quick succession for a while (a sweep over many leads), and a backfill
+        // group that gave up would fail the whole sync.
+        pragmas: [...connectionPragmas, 'busy_timeout = 60000'],
         sql: leadGroupSql,
         maxLeads,
       },
