@@ -25,6 +25,9 @@ export interface CoreTuning {
   backfillHoldMs: number;
   /** Time windows a long backfill range is paged in side by side. */
   backfillWindows: number;
+  /** Backfill groups are written on a worker thread (store/leadGroupWriter.ts); false writes them
+   *  on the core thread (the benchmark's same-run comparison). */
+  backfillWriterThread: boolean;
   oauthPollMs: number;
   oauthTimeoutMs: number;
   /** How often token health (debug_token) is checked per account. */
@@ -61,6 +64,7 @@ export const defaultTuning: CoreTuning = {
   backfillBatchLeads: 2_000,
   backfillHoldMs: 100,
   backfillWindows: 4,
+  backfillWriterThread: true,
   oauthPollMs: 1_000,
   oauthTimeoutMs: 10 * 60_000,
   tokenCheckEveryMs: 12 * 3_600_000,

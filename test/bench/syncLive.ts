@@ -4,6 +4,7 @@
  * this one. Driven through the simulator's HTTP control API.
  */
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import keytar from 'keytar';
@@ -13,6 +14,7 @@ import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStor
 import { createFileLogger } from '../../main/core/log/fileLogger';
 import { freePort, startRelayProcess } from '../chaos/relayProcess';
 import { fastTuning, waitFor } from '../core/harness';
+import type { CoreTuning } from '../../main/core/tuning';
 
 const root = resolve(import.meta.dirname, '../..');
 const appId = '1234567890123456';
@@ -30,7 +32,10 @@ export interface ProcessStack {
 }
 
 /** Simulator and relay as child processes, the desktop core in this process, on a fresh folder. */
-export async function startProcessStack(dir: string): Promise<ProcessStack> {
+export async function startProcessStack(
+  dir: string,
+  tuning: Partial<CoreTuning> = {},
+): Promise<ProcessStack> {
   const simPort = await freePort();
   const relayPort = await freePort();
   const simUrl = `http://127.0.0.1:${simPort}`;
@@ -76,7 +81,7 @@ export async function startProcessStack(dir: string): Promise<ProcessStack> {
     notifier: { notify: () => undefined },
     openExternal: async (url) => void fetch(url, { redirect: 'follow' }).catch(() => undefined),
     logger: createFileLogger({ dir: join(dataDir, 'logs') }),
-    tuning: { ...fastTuning, pageSize: 500 },
+    tuning: { ...fastTuning, pageSize: 500, ...tuning },
   });
   await core.start();
   return {
@@ -106,12 +111,17 @@ export async function startProcessStack(dir: string): Promise<ProcessStack> {
   };
 }
 
-/** Enable → every lead committed and complete, in leads/s; returns the stored rows for the baselines. */
+/**
+ * Enable → every lead committed and complete, in leads/s, and the longest the core's thread was
+ * held meanwhile (event-loop delay: how long a click or a live webhook would have waited); returns
+ * the stored rows for the baselines.
+ */
 export async function backfillAcrossProcesses(
   dir: string,
   count: number,
-): Promise<{ leadsPerSec: number; rows: RawRow[] }> {
-  const s = await startProcessStack(dir);
+  tuning: Partial<CoreTuning> = {},
+): Promise<{ leadsPerSec: number; coreHeldMaxMs: number; rows: RawRow[] }> {
+  const s = await startProcessStack(dir, tuning);
   try {
     const page = await s.control<{ id: string }>('pages', {
       name: 'Bench Page',
@@ -130,15 +140,18 @@ export async function backfillAcrossProcesses(
     const done = new Promise<void>((ok) =>
       s.core.events.on('sync.progress', (p) => (p.phase === 'done' || p.phase === 'error') && ok()),
     );
+    const delay = monitorEventLoopDelay({ resolution: 5 });
     const t0 = performance.now();
+    delay.enable();
     await s.call('pages.setEnabled', { pageId: page.id, enabled: true });
     await done;
     const ms = performance.now() - t0;
+    delay.disable();
     const rows = s.core.db
       .prepare(`SELECT * FROM leads WHERE state = 'complete'`)
       .all() as RawRow[];
     if (rows.length !== count) throw new Error(`backfill stored ${rows.length} of ${count}`);
-    return { leadsPerSec: (count * 1000) / ms, rows };
+    return { leadsPerSec: (count * 1000) / ms, coreHeldMaxMs: delay.max / 1e6, rows };
   } finally {
     await s.close();
   }

@@ -100,7 +100,7 @@ interface Pending {
 export function createLeadGroupWriter(
   db: Db,
   log: Logger,
-  opts: { sqlitePath?: string; maxLeads?: number } = {},
+  opts: { sqlitePath?: string; maxLeads?: number; thread?: boolean } = {},
 ): LeadGroupWriter {
   // Each commit holds the store's write lock, and a live webhook's commit waits for it: 5,000 leads
   // are about 200 ms of writing.
@@ -109,8 +109,8 @@ export function createLeadGroupWriter(
   let worker: Worker | null = null;
   let ready = false;
   /** Once the worker could not start, every group is written on this thread. An in-memory store
-   *  cannot be shared with another connection at all. */
-  let inThread = db.memory;
+   *  cannot be shared with another connection at all; `thread: false` asks for this thread. */
+  let inThread = db.memory || opts.thread === false;
   /** Sent to the worker (or waiting for it to be ready), in order; answers come back in that order. */
   const pending: Pending[] = [];
   let last: Promise<unknown> = Promise.resolve();

@@ -86,7 +86,7 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   };
   const ctx: SyncContext = {
     db,
-    leadGroups: createLeadGroupWriter(db, log),
+    leadGroups: createLeadGroupWriter(db, log, { thread: tuning.backfillWriterThread }),
     graph,
     tokens,
     gate,
