@@ -219,3 +219,67 @@ export async function liveLatencyAcrossProcesses(
     await s.close();
   }
 }
+
+/**
+ * Live leads while a first connect's backfill runs: one page already live, then a second page with
+ * `count` leads of history is enabled, and a lead is submitted on the first page every
+ * 1000/perSec ms until the backfill is done. Per live lead, control call → committed and complete.
+ */
+export async function liveDuringBackfill(
+  dir: string,
+  count: number,
+  perSec: number,
+  tuning: Partial<CoreTuning> = {},
+): Promise<number[]> {
+  const s = await startProcessStack(dir, tuning);
+  try {
+    const live = await s.control<{ id: string }>('pages', { name: 'Live Page', subscribed: false });
+    const liveForm = await s.control<{ id: string }>('forms', { pageId: live.id });
+    const big = await s.control<{ id: string }>('pages', {
+      name: 'History Page',
+      subscribed: false,
+    });
+    const bigForm = await s.control<{ id: string }>('forms', { pageId: big.id });
+    const nowS = Math.floor(Date.now() / 1000);
+    await s.control('leads/bulk', {
+      formId: bigForm.id,
+      count,
+      fromS: nowS - 89 * 86_400,
+      toS: nowS - 60,
+    });
+    if ((await s.call('auth.connectFacebook')).outcome !== 'connected')
+      throw new Error('login failed');
+    await s.call('pages.setEnabled', { pageId: live.id, enabled: true });
+    await waitFor(
+      async () => (await s.call('pages.list')).pages?.some((p) => p.lastSyncAt),
+      'the live page synced',
+      30_000,
+    );
+    const completeAt = new Map<string, number>();
+    s.core.events.on('lead.updated', ({ lead }) => {
+      if (lead.state === 'complete') completeAt.set(lead.id, performance.now());
+    });
+    let backfilling = true;
+    s.core.events.on('sync.progress', (p) => {
+      if (p.pageId === big.id && (p.phase === 'done' || p.phase === 'error')) backfilling = false;
+    });
+    await s.call('pages.setEnabled', { pageId: big.id, enabled: true });
+    const sent = new Map<string, number>();
+    const start = performance.now();
+    for (let i = 0; backfilling; i++) {
+      const wait = start + (i * 1000) / perSec - performance.now();
+      if (wait > 0) await sleep(wait);
+      const t = performance.now();
+      const lead = await s.control<{ id: string }>('leads', { formId: liveForm.id });
+      sent.set(lead.id, t);
+    }
+    await waitFor(
+      () => [...sent.keys()].every((id) => completeAt.has(id)),
+      'every live lead complete',
+      60_000,
+    );
+    return [...sent].map(([id, t]) => completeAt.get(id)! - t);
+  } finally {
+    await s.close();
+  }
+}
