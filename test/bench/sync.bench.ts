@@ -100,57 +100,51 @@ const bench: Benchmark = {
       schemaRaws.push(schemaInsertRate(ctx.tmpDir, rows, false));
       schemaBatched.push(schemaInsertRate(ctx.tmpDir, rows, true));
     }
-    figures.push({
-      name: `backfill ${count.toLocaleString('en')} leads from the simulator (own process)`,
-      value: Math.round(median(rates)),
-      unit: 'leads/s',
-      limit: Math.round(median(raws)),
-      limit_name: 'raw batched SQLite INSERT of the same rows (500/txn)',
+    const rawLimit = Math.round(median(raws));
+    const rate = (name: string, samples: number[], unit: string, limitName: string): Figure => ({
+      name,
+      value: Math.round(median(samples)),
+      unit,
+      limit: rawLimit,
+      limit_name: limitName,
       runs,
       p50: null,
       p99: null,
     });
-    figures.push({
-      name: `backfill ${count.toLocaleString('en')} leads, groups written on the core thread instead of the writer thread (same runs)`,
-      value: Math.round(median(hereRates)),
-      unit: 'leads/s',
-      limit: Math.round(median(raws)),
-      limit_name: 'raw batched SQLite INSERT of the same rows (500/txn)',
-      runs,
-      p50: null,
-      p99: null,
-    });
-    figures.push({
-      name: `longest the core's thread was held during the ${count.toLocaleString('en')}-lead backfill (a click waits this long; the core's own writes also wait for the writer's current transaction)`,
-      value: Number(median(held).toFixed(1)),
-      unit: 'ms',
-      limit: Number(median(hereHeld).toFixed(1)),
-      limit_name: 'the same with the groups written on the core thread',
-      runs,
-      p50: null,
-      p99: null,
-    });
-    figures.push({
-      name: `raw batched INSERT of the same ${count.toLocaleString('en')} rows into the app's schema, 500 per transaction (with search triggers)`,
-      value: Math.round(median(schemaRaws)),
-      unit: 'rows/s',
-      limit: Math.round(median(raws)),
-      limit_name: 'raw batched SQLite INSERT into a bare table',
-      runs,
-      p50: null,
-      p99: null,
-    });
-
-    figures.push({
-      name: `raw batched INSERT of the same ${count.toLocaleString('en')} rows into the app's schema, ${defaultTuning.backfillBatchLeads.toLocaleString('en')} per transaction, search indexed per batch (as the backfill does)`,
-      value: Math.round(median(schemaBatched)),
-      unit: 'rows/s',
-      limit: Math.round(median(raws)),
-      limit_name: 'raw batched SQLite INSERT into a bare table',
-      runs,
-      p50: null,
-      p99: null,
-    });
+    const sameRows = 'raw batched SQLite INSERT of the same rows (500/txn)';
+    const bareTable = 'raw batched SQLite INSERT into a bare table';
+    const n = count.toLocaleString('en');
+    figures.push(
+      rate(`backfill ${n} leads from the simulator (own process)`, rates, 'leads/s', sameRows),
+      rate(
+        `backfill ${n} leads, groups written on the core thread instead of the writer thread (same runs)`,
+        hereRates,
+        'leads/s',
+        sameRows,
+      ),
+      {
+        name: `longest the core's thread was held during the ${n}-lead backfill (a click waits this long; the core's own writes also wait for the writer's current transaction)`,
+        value: Number(median(held).toFixed(1)),
+        unit: 'ms',
+        limit: Number(median(hereHeld).toFixed(1)),
+        limit_name: 'the same with the groups written on the core thread',
+        runs,
+        p50: null,
+        p99: null,
+      },
+      rate(
+        `raw batched INSERT of the same ${n} rows into the app's schema, 500 per transaction (with search triggers)`,
+        schemaRaws,
+        'rows/s',
+        bareTable,
+      ),
+      rate(
+        `raw batched INSERT of the same ${n} rows into the app's schema, ${defaultTuning.backfillBatchLeads.toLocaleString('en')} per transaction, search indexed per batch (as the backfill does)`,
+        schemaBatched,
+        'rows/s',
+        bareTable,
+      ),
+    );
 
     const live = ctx.quick ? 200 : 1_000;
     const lat = await liveLatencyAcrossProcesses(join(ctx.tmpDir, 'live'), live, 100);

@@ -157,6 +157,35 @@ export async function backfillAcrossProcesses(
   }
 }
 
+/**
+ * Submits a lead on the form every 1000/perSec ms while more(i) holds, then waits until each is
+ * complete (`completeAt` is filled by the caller's lead.updated listener). Returns the submit
+ * times by lead id.
+ */
+async function sendPacedLeads(
+  s: ProcessStack,
+  formId: string,
+  perSec: number,
+  more: (i: number) => boolean,
+  completeAt: Map<string, number>,
+): Promise<Map<string, number>> {
+  const sent = new Map<string, number>();
+  const start = performance.now();
+  for (let i = 0; more(i); i++) {
+    const wait = start + (i * 1000) / perSec - performance.now();
+    if (wait > 0) await sleep(wait);
+    const t = performance.now();
+    const lead = await s.control<{ id: string }>('leads', { formId });
+    sent.set(lead.id, t);
+  }
+  await waitFor(
+    () => [...sent.keys()].every((id) => completeAt.has(id)),
+    'every live lead complete',
+    60_000,
+  );
+  return sent;
+}
+
 /** Per live lead, in ms: the whole path and its two halves, split at the pending row's commit. */
 export interface LiveLatency {
   /** Control call to the simulator → lead committed and complete. */
@@ -191,20 +220,7 @@ export async function liveLatencyAcrossProcesses(
     s.core.events.on('lead.updated', ({ lead }) => {
       if (lead.state === 'complete') completeAt.set(lead.id, performance.now());
     });
-    const sent = new Map<string, number>();
-    const start = performance.now();
-    for (let i = 0; i < count; i++) {
-      const wait = start + (i * 1000) / perSec - performance.now();
-      if (wait > 0) await sleep(wait);
-      const t = performance.now();
-      const lead = await s.control<{ id: string }>('leads', { formId: form.id });
-      sent.set(lead.id, t);
-    }
-    await waitFor(
-      () => [...sent.keys()].every((id) => completeAt.has(id)),
-      'every live lead complete',
-      60_000,
-    );
+    const sent = await sendPacedLeads(s, form.id, perSec, (i) => i < count, completeAt);
     const out: LiveLatency = { total: [], toPending: [], toComplete: [] };
     for (const [id, t] of sent) {
       const done = completeAt.get(id)!;
@@ -264,20 +280,7 @@ export async function liveDuringBackfill(
       if (p.pageId === big.id && (p.phase === 'done' || p.phase === 'error')) backfilling = false;
     });
     await s.call('pages.setEnabled', { pageId: big.id, enabled: true });
-    const sent = new Map<string, number>();
-    const start = performance.now();
-    for (let i = 0; backfilling; i++) {
-      const wait = start + (i * 1000) / perSec - performance.now();
-      if (wait > 0) await sleep(wait);
-      const t = performance.now();
-      const lead = await s.control<{ id: string }>('leads', { formId: liveForm.id });
-      sent.set(lead.id, t);
-    }
-    await waitFor(
-      () => [...sent.keys()].every((id) => completeAt.has(id)),
-      'every live lead complete',
-      60_000,
-    );
+    const sent = await sendPacedLeads(s, liveForm.id, perSec, () => backfilling, completeAt);
     return [...sent].map(([id, t]) => completeAt.get(id)! - t);
   } finally {
     await s.close();

@@ -2,6 +2,7 @@ import type { LeadFilter, LeadSort } from '../../../shared/api/leads';
 import type { LeadRow } from '../../../shared/index';
 import type { Db } from '../store/db';
 import { leadJoins, leadRowColumns, toLeadRow, type LeadRowRecord } from '../store/leads';
+import { stmt } from '../store/statements';
 import { likeFragment, parseSearch } from './search';
 
 export interface ListQuery extends LeadFilter {
@@ -11,7 +12,7 @@ export interface ListQuery extends LeadFilter {
   after?: { key: number | string; id: string } | undefined;
 }
 
-interface Where {
+export interface Where {
   /** Extra FROM clause (the FTS match set), joined before the filters. */
   from: string;
   sql: string;
@@ -220,16 +221,15 @@ export function listLeadsCounted(db: Db, q: ListQuery, counter: Counter): ListRe
     !sorts[q.sort].keyColumn ||
     q.offset !== 0 ||
     q.after ||
-    counter.cached(q)
+    counter.cached(where)
   )
     return listLeads(db, q, counter(q));
-  const docs = db
-    .prepare('SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? LIMIT ?')
+  const docs = stmt(db, 'SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? LIMIT ?')
     .pluck()
     .safeIntegers(true)
     .all(where.matchOnly, counter.cap + 1) as bigint[];
   const n = { total: Math.min(docs.length, counter.cap), capped: docs.length > counter.cap };
-  counter.remember(q, n);
+  counter.remember(where, n);
   if (n.capped) return listLeads(db, q, n);
   const page = q.sort === 'created_desc' ? docs.slice(-q.limit).reverse() : docs.slice(0, q.limit);
   return pageOfDocs(
@@ -258,9 +258,9 @@ export interface SearchCount {
 export interface Counter {
   (filter: LeadFilter): SearchCount;
   readonly cap: number;
-  /** The count of this filter if it was taken since the last write, else null. */
-  cached(filter: LeadFilter): SearchCount | null;
-  remember(filter: LeadFilter, n: SearchCount): void;
+  /** The count of this filter (as buildWhere made it) if taken since the last write, else null. */
+  cached(where: Where): SearchCount | null;
+  remember(where: Where, n: SearchCount): void;
 }
 
 export function createCounter(db: Db, cap = searchCountCap): Counter {
@@ -304,8 +304,8 @@ export function createCounter(db: Db, cap = searchCountCap): Counter {
   };
   return Object.assign(count, {
     cap,
-    cached: (filter: LeadFilter) => hitOf(keyOf(buildWhere(filter))),
-    remember: (filter: LeadFilter, n: SearchCount) => store(keyOf(buildWhere(filter)), n),
+    cached: (where: Where) => hitOf(keyOf(where)),
+    remember: (where: Where, n: SearchCount) => store(keyOf(where), n),
   });
 }
 

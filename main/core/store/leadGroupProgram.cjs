@@ -16,16 +16,7 @@ module.exports = function leadGroupProgram(db, sql) {
     if (search) return search;
     db.exec(sql.createSearchTemp);
     search = {};
-    for (const name of [
-      'maxRowid',
-      'deferSearch',
-      'resumeSearch',
-      'collectDocs',
-      'indexText',
-      'indexIds',
-      'clearDocs',
-    ])
-      search[name] = db.prepare(sql[name]);
+    for (const [name, text] of Object.entries(sql.search)) search[name] = db.prepare(text);
     search.maxRowid.pluck();
     return search;
   };

@@ -52,9 +52,9 @@ const upsertSql = {
  * which both inserts read: evaluating the window function and per-instant max(doc) lookups twice
  * cost about a third of a backfill's search indexing.
  */
+const createSearchTemp =
+  'CREATE TEMP TABLE IF NOT EXISTS lead_search_new (doc INTEGER PRIMARY KEY, lead_rowid INTEGER NOT NULL)';
 const searchSql = {
-  createSearchTemp:
-    'CREATE TEMP TABLE IF NOT EXISTS lead_search_new (doc INTEGER PRIMARY KEY, lead_rowid INTEGER NOT NULL)',
   maxRowid: 'SELECT coalesce(max(rowid), 0) FROM leads',
   deferSearch: 'INSERT OR IGNORE INTO lead_search_deferred(writer) VALUES (1)',
   resumeSearch: 'DELETE FROM lead_search_deferred',
@@ -76,14 +76,14 @@ const searchSql = {
   clearDocs: 'DELETE FROM temp.lead_search_new',
 };
 
-/** Every statement leadGroupProgram.cjs prepares, by name. */
-export const leadGroupSql: Record<string, string> = { ...upsertSql, ...searchSql };
+/** Every statement leadGroupProgram.cjs runs, by name; the search ones are prepared on first use. */
+export const leadGroupSql = { ...upsertSql, createSearchTemp, search: searchSql };
 
 const localRequire = createRequire(import.meta.url);
 /** Next to this module, or next to the Electron bundle (main/tools/build.ts copies it there). */
 export const leadGroupProgramPath = localRequire.resolve('./leadGroupProgram.cjs');
 
-type ProgramFactory = (db: Db, sql: Record<string, string>) => LeadGroupProgram;
+type ProgramFactory = (db: Db, sql: typeof leadGroupSql) => LeadGroupProgram;
 const programs = new WeakMap<Db, LeadGroupProgram>();
 
 /** The program on this connection, prepared once per connection. */
