@@ -94,3 +94,27 @@ describe('migration 0007 (status + platform filter index)', () => {
     db.close();
   });
 });
+
+describe('migration 0009 (contentless search index)', () => {
+  it('finds the leads of a store from before it as before, keeps no copy of their text, and forgets a deleted lead', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    const before = migrations.filter((m) => m.version < 9);
+    for (const m of before) m.up(old);
+    old.pragma(`user_version = ${before.at(-1)!.version}`);
+    insertLead(old, 'c1', 'Zoë Öztürk', '+44 20 7946 0958');
+    insertLead(old, 'c2', 'Ana Lima', '+55 11 4000 1234');
+    old.close();
+    const db = openDatabase(file);
+    expect(search(db, '"79460"')).toEqual(['c1']);
+    expect(search(db, '"loft"')).toEqual(['c1', 'c2']);
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'leads_fts%'`).pluck().all();
+    expect(tables).not.toContain('leads_fts_content');
+    // Nothing of the lead's text is readable back from the index.
+    expect(db.prepare('SELECT name FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = ?)').pluck().get('c1')).toBeNull();
+    db.prepare(`DELETE FROM leads WHERE id = 'c1'`).run();
+    expect(search(db, '"loft"')).toEqual(['c2']);
+    expect(search(db, '"79460"')).toEqual([]);
+    db.close();
+  });
+});

@@ -10,6 +10,8 @@ export interface Disconnects {
   conversions(): unknown;
 }
 
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 // Kept: kv (install id, relay cursor: no personal data, and a lost cursor would replay old events).
 const keep = new Set(['kv']);
 
@@ -32,12 +34,11 @@ export async function deleteAllData(db: Db, dataDir: string, disconnect: Disconn
   const tables = all.filter((t) => !keep.has(t.name) && !virtual.some((v) => t.name.startsWith(`${v}_`)));
   db.transaction(() => {
     db.pragma('defer_foreign_keys = ON');
-    // Search index first, so the per-row delete triggers on leads find nothing to do.
-    for (const t of [...tables].sort((a, b) => Number(virtual.includes(b.name)) - Number(virtual.includes(a.name))))
-      db.exec(`DELETE FROM "${t.name.replace(/"/g, '""')}"`);
-    // DELETE leaves the old terms in the FTS segments until a merge; 'rebuild' rewrites them from
-    // the (now empty) content.
-    for (const v of virtual) db.exec(`INSERT INTO "${v}"("${v}") VALUES ('rebuild')`);
+    // Search index first, so the per-row delete triggers on leads find nothing to do. 'delete-all'
+    // drops every segment of a contentless index (migration 0009) at once, where a DELETE would
+    // leave the old terms in the file until a merge.
+    for (const v of virtual.map(quoted)) db.exec(`INSERT INTO ${v}(${v}) VALUES ('delete-all')`);
+    for (const t of tables.filter((x) => !virtual.includes(x.name))) db.exec(`DELETE FROM ${quoted(t.name)}`);
   })();
   scrubFreedPages(db);
   await rm(join(dataDir, 'media'), { recursive: true, force: true });
