@@ -23,13 +23,14 @@ module.exports = function leadGroupProgram(db, sql) {
 
   /**
    * row: [id, pageId, receivedAt, ...the fields both statements list]. A known lead is updated,
-   * so what the owner did and when we first saw it stay. Returns what the write meant.
+   * so what the owner did and when we first saw it stay. Returns what the write meant. The insert
+   * comes first: in a backfill nearly every lead is new, and its lookup by id is then skipped.
    */
   function upsert(row) {
+    if (insert.run(row).changes === 1) return 'new';
     const before = stateOf.get(row[0]);
-    if (before === undefined) insert.run(row);
-    else update.run(...row.slice(3), row[0]);
-    return before === undefined ? 'new' : before === 'complete' ? 'updated' : 'completed';
+    update.run(...row.slice(3), row[0]);
+    return before === 'complete' ? 'updated' : 'completed';
   }
 
   /** Runs write() with the search insert trigger standing aside, then indexes its new leads at once. */

@@ -18,16 +18,18 @@ export interface LeadGroupProgram {
   writeGroups(groups: LeadRowValues[][]): LeadUpsertOutcome[][];
 }
 
-// Insert or update chosen by the state lookup, not ON CONFLICT DO UPDATE: an upsert's conflict
-// policy overrides the OR IGNORE inside the search triggers of migration 0004 (SQLite applies the
-// outer statement's policy to trigger programs), which then fail on lead_search_ids. Positional
-// parameters: binding a fresh object by name per lead cost measurably in a large backfill.
+// Insert unless the lead is known (DO NOTHING inserts no row and fires no trigger), else update:
+// not ON CONFLICT DO UPDATE, whose conflict policy overrides the OR IGNORE inside the search
+// triggers of migration 0004 (SQLite applies the outer statement's policy to trigger programs),
+// which then fail on lead_search_ids. Positional parameters: binding a fresh object by name per
+// lead cost measurably in a large backfill.
 const upsertSql = {
   stateOf: 'SELECT state FROM leads WHERE id = ?',
   insert: `INSERT INTO leads (id, page_id, received_at, form_id, created_time, updated_at, platform,
        is_organic, ad_id, ad_name, adset_id, adset_name, campaign_id, campaign_name, full_name, email,
        phone, company, city, answers, state, fetch_attempts, next_fetch_at, fetch_error)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', 0, NULL, NULL)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', 0, NULL, NULL)
+     ON CONFLICT(id) DO NOTHING`,
   update: `UPDATE leads SET form_id = ?, created_time = ?, updated_at = ?, platform = ?, is_organic = ?,
        ad_id = ?, ad_name = ?, adset_id = ?, adset_name = ?, campaign_id = ?, campaign_name = ?,
        full_name = ?, email = ?, phone = ?, company = ?, city = ?, answers = ?, state = 'complete',

@@ -88,6 +88,8 @@ export async function backfillForm(
   let committed: Promise<void> = Promise.resolve();
   /** Leads handed to the writer and not yet committed: pages wait while it is behind. */
   let writing = 0;
+  /** Pagers waiting for the writer to catch up; woken as each group settles. */
+  const waiting: (() => void)[] = [];
   const flush = () => {
     if (holdTimer) clearTimeout(holdTimer);
     holdTimer = null;
@@ -104,7 +106,10 @@ export async function backfillForm(
     committed = committed
       .then(() => outcomes)
       .then((o) => tally(leads, o))
-      .finally(() => (writing -= leads.length));
+      .finally(() => {
+        writing -= leads.length;
+        for (const wake of waiting.splice(0)) wake();
+      });
     committed.catch((e: unknown) => {
       writeFailed = true;
       failure ??= e;
@@ -150,7 +155,10 @@ export async function backfillForm(
         pending = !stop && page.paging?.next ? fetchPage(page.paging.next) : null;
         hold(page.data ?? []); // a page that arrived is kept even when the run stops here
         if (stop) throw stop;
-        if (writing > 2 * tuning.backfillBatchLeads) await committed.catch(() => undefined);
+        // Wait for the writer to get below two groups behind, not to run dry: the next group is
+        // already queued when it finishes one, so it never idles while pages are on their way.
+        while (writing > 2 * tuning.backfillBatchLeads)
+          await new Promise<void>((wake) => waiting.push(wake));
       }
     } catch (e) {
       failure ??= e; // the other windows stop at their next page
