@@ -128,7 +128,13 @@ describe('batched search indexing of a backfill', () => {
     const old = new Database(file);
     for (const m of migrations.filter((x) => x.version <= 5)) m.up(old);
     old.pragma('user_version = 5');
-    writePage(old, false, [alreadyStored]);
+    // Written as that version's sync did: the row, indexed by its insert trigger.
+    old
+      .prepare(
+        `INSERT INTO leads(id, page_id, form_id, created_time, received_at, updated_at, state, full_name, answers)
+         VALUES (?, 'p1', 'f1', ?, ?, ?, 'complete', ?, ?)`,
+      )
+      .run(alreadyStored.id, alreadyStored.createdTime, t0, t0, alreadyStored.fullName, JSON.stringify(alreadyStored.answers));
     old.close();
 
     const db = openDatabase(file);

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../main/core/store/db';
 import { createCounter, listLeads } from '../../main/core/inbox/query';
 import { migrations } from '../../main/core/store/migrations/index';
+import { customAnswersSql } from '../../main/core/store/migrations/0004-inbox';
+import { customAnswersText } from '../../main/core/leads/searchText';
 
 const dirs: string[] = [];
 const tempFile = () => {
@@ -115,6 +117,49 @@ describe('migration 0009 (contentless search index)', () => {
     db.prepare(`DELETE FROM leads WHERE id = 'c1'`).run();
     expect(search(db, '"loft"')).toEqual(['c2']);
     expect(search(db, '"79460"')).toEqual([]);
+    db.close();
+  });
+});
+
+describe('migration 0010 (stored answers search text)', () => {
+  const answers = [
+    { key: 'full_name', label: 'Full name', values: ['Rita Bauer'] },
+    { key: 'email', label: 'Email', values: ['rita@example.com'] },
+    { key: 'project', label: 'What is your project?', values: ['Timber pergola'] },
+    { key: 'rooms', label: 'Rooms', values: ['kitchen', 'attic'] },
+    { key: 'city', label: 'City', values: ['Graz'] },
+  ];
+
+  it('keeps the custom answers of older leads searchable after the lead changes', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    const before = migrations.filter((m) => m.version < 10);
+    for (const m of before) m.up(old);
+    old.pragma(`user_version = ${before.at(-1)!.version}`);
+    old
+      .prepare(
+        `INSERT INTO leads(id, page_id, created_time, received_at, updated_at, state, full_name, answers)
+         VALUES ('d1', 'p', 1, 1, 1, 'complete', 'Rita Bauer', ?)`,
+      )
+      .run(JSON.stringify(answers));
+    old.close();
+    const db = openDatabase(file);
+    expect(search(db, '"pergola"')).toEqual(['d1']);
+    // A rename reindexes the lead from its row: the answers' text must be on the row by now.
+    db.prepare(`UPDATE leads SET full_name = 'Rita Lang' WHERE id = 'd1'`).run();
+    expect(search(db, '"lang"')).toEqual(['d1']);
+    expect(search(db, '"pergola"')).toEqual(['d1']);
+    expect(search(db, '"attic"')).toEqual(['d1']);
+    db.close();
+  });
+
+  it('computes the same searched text for custom answers as the SQL rule older stores were indexed with', () => {
+    const db = openDatabase(tempFile());
+    const sqlRule = (list: unknown) =>
+      db.prepare(`SELECT nullif(${customAnswersSql('x')}, '') FROM (SELECT ? AS answers) x`).pluck().get(JSON.stringify(list));
+    for (const list of [answers, [], answers.slice(0, 2), [{ key: 'budget', label: 'Budget', values: [] }]])
+      expect(customAnswersText(list)).toBe(sqlRule(list));
+    expect(customAnswersText(answers)).toBe('Timber pergola kitchen attic');
     db.close();
   });
 });

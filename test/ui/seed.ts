@@ -1,5 +1,6 @@
 import type { Answer } from '../../shared/index';
 import type { Db } from '../../main/core/store/db';
+import { customAnswersText } from '../../main/core/leads/searchText';
 
 /**
  * Writes leads straight into the desktop store, for UI tests about the inbox itself (search,
@@ -45,8 +46,8 @@ export function seedLeads(db: Db, leads: SeedLead[], now = Date.now()): void {
     }
     const insert = db.prepare(
       `INSERT INTO leads(id, page_id, form_id, created_time, received_at, updated_at, state, platform, full_name,
-                         email, phone, company, city, answers, status, first_contact_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                         email, phone, company, city, answers, search_answers, status, first_contact_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     leads.forEach((l, i) => {
       const created = l.createdTime ?? now - i * 60_000;
@@ -54,7 +55,8 @@ export function seedLeads(db: Db, leads: SeedLead[], now = Date.now()): void {
       const pageId = l.pageId ?? seedForms.find((f) => f.id === formId)?.pageId ?? '101';
       insert.run(
         l.id, pageId, formId, created, created, created, l.platform ?? 'facebook', l.name, l.email ?? null,
-        l.phone ?? null, l.company ?? null, l.city ?? null, JSON.stringify(l.answers ?? []), l.status ?? 'new',
+        l.phone ?? null, l.company ?? null, l.city ?? null, JSON.stringify(l.answers ?? []),
+        customAnswersText(l.answers ?? []), l.status ?? 'new',
         l.firstContactAt ?? null,
       );
       for (const t of l.tags ?? []) db.prepare('INSERT INTO lead_tags(lead_id, tag) VALUES (?, ?)').run(l.id, t);

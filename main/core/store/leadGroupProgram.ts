@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { leadSearchColumns, leadSearchValues } from './migrations/0004-inbox';
+import { leadSearchColumns } from './migrations/0004-inbox';
+import { leadSearchValues } from './migrations/0010-stored-answers-search-text';
 import type { Db } from './db';
 
 /** What an upsert meant: first time seen, a pending (webhook) lead completed, or a known lead rewritten. */
@@ -27,12 +28,13 @@ const upsertSql = {
   stateOf: 'SELECT state FROM leads WHERE id = ?',
   insert: `INSERT INTO leads (id, page_id, received_at, form_id, created_time, updated_at, platform,
        is_organic, ad_id, ad_name, adset_id, adset_name, campaign_id, campaign_name, full_name, email,
-       phone, company, city, answers, state, fetch_attempts, next_fetch_at, fetch_error)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', 0, NULL, NULL)
+       phone, company, city, answers, search_answers, state, fetch_attempts, next_fetch_at, fetch_error)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete', 0, NULL, NULL)
      ON CONFLICT(id) DO NOTHING`,
   update: `UPDATE leads SET form_id = ?, created_time = ?, updated_at = ?, platform = ?, is_organic = ?,
        ad_id = ?, ad_name = ?, adset_id = ?, adset_name = ?, campaign_id = ?, campaign_name = ?,
-       full_name = ?, email = ?, phone = ?, company = ?, city = ?, answers = ?, state = 'complete',
+       full_name = ?, email = ?, phone = ?, company = ?, city = ?, answers = ?, search_answers = ?,
+       state = 'complete',
        fetch_attempts = 0, next_fetch_at = NULL, fetch_error = NULL
      WHERE id = ?`,
 };

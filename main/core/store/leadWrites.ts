@@ -1,4 +1,5 @@
 import type { NormalisedLead } from '../leads/normalise';
+import { customAnswersText } from '../leads/searchText';
 import type { Db } from './db';
 import { leadGroupProgram, type LeadRowValues, type LeadUpsertOutcome } from './leadGroupProgram';
 import { stmt } from './statements';
@@ -45,7 +46,7 @@ export function prepareLeadUpsert(db: Db): LeadUpsert {
   return (lead, pageId, now) => program.upsert(leadRowValues(lead, pageId, now));
 }
 
-/** [id, pageId, receivedAt, form_id … answers]: the values both upsert statements take. */
+/** [id, pageId, receivedAt, form_id … answers, search_answers]: the values both upsert statements take. */
 export function leadRowValues(lead: NormalisedLead, pageId: string, now: number): LeadRowValues {
   return [
     lead.id,
@@ -68,6 +69,7 @@ export function leadRowValues(lead: NormalisedLead, pageId: string, now: number)
     lead.company,
     lead.city,
     JSON.stringify(lead.answers),
+    customAnswersText(lead.answers),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { openDatabase } from '../../../main/core/store/db';
-import { rebuildLeadSearch } from '../../../main/core/store/migrations/0005-inbox-search-order';
-import { leadSearchTriggers } from '../../../main/core/store/migrations/0006-lead-search-batch';
+import { customAnswersText } from '../../../main/core/leads/searchText';
+import { leadSearchTriggers, rebuildLeadSearch } from '../../../main/core/store/migrations/0010-stored-answers-search-text';
 
 const first = ['Amelia', 'Lucas', 'Priya', 'Søren', 'Hanako', 'Mohammed', 'Olivia', 'Mateo', 'Chloé', 'Noah', 'Aisha', 'Yuki', 'Elena', 'Omar', 'Zoë', 'Ivan'];
 const last = ['Hart', 'Ferreira', 'Raman', 'Kierkegård', 'Yamada', 'Al-Ali', 'Smith', 'García', 'Dubois', 'Müller', 'Okafor', 'Sato', 'Rossi', 'Haddad', 'Novak', 'Kowalski'];
@@ -36,8 +36,8 @@ export function generateLeads(file: string, count: number, now = Date.now()): { 
   db.exec('DROP TRIGGER leads_search_insert; DROP TRIGGER leads_search_update; DROP TRIGGER leads_search_delete;');
   const insert = db.prepare(
     `INSERT INTO leads(id, page_id, form_id, created_time, received_at, updated_at, state, platform, full_name, email, phone,
-                       company, city, answers, status, first_contact_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                       company, city, answers, search_answers, status, first_contact_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const tag = db.prepare('INSERT INTO lead_tags(lead_id, tag) VALUES (?, ?)');
   const batch = 20_000;
@@ -48,23 +48,24 @@ export function generateLeads(file: string, count: number, now = Date.now()): { 
         const form = Math.floor(rnd() * 12);
         const created = now - Math.floor(rnd() * 365 * 86_400_000);
         const phone = `+1 ${200 + Math.floor(rnd() * 800)} 555-${String(Math.floor(rnd() * 10_000)).padStart(4, '0')}`;
-        const answers = JSON.stringify([
+        const answers = [
           { key: 'project', label: 'What is your project?', values: [pick(projects)] },
           { key: 'budget', label: 'Budget', values: [`${Math.floor(rnd() * 50) * 1000}`] },
-        ]);
+        ];
         const status = pick(stages);
         insert.run(
           `${1_000_000_000_000 + i}`, `10${form % 3}`, `20${form}`, created, created, created, rnd() < 0.3 ? 'instagram' : 'facebook',
           name, `${name.toLowerCase().replace(/\s+/g, '.')}${i}@example.com`, phone, rnd() < 0.3 ? `${pick(last)} GmbH` : null,
-          pick(cities), answers, status, status === 'new' ? null : created + Math.floor(rnd() * 3_600_000),
+          pick(cities), JSON.stringify(answers), customAnswersText(answers), status, status === 'new' ? null : created + Math.floor(rnd() * 3_600_000),
         );
         if (rnd() < 0.05) tag.run(`${1_000_000_000_000 + i}`, 'vip');
       }
     })();
   }
   // One needle lead with a unique phone and answer, to measure a selective search.
+  const needle = [{ key: 'project', label: 'What is your project?', values: ['Geodesic greenhouse'] }];
   insert.run('999', '100', '200', now, now, now, 'facebook', 'Needle Person', 'needle@example.com', '+1 (415) 867-5309', null, 'Austin',
-    JSON.stringify([{ key: 'project', label: 'What is your project?', values: ['Geodesic greenhouse'] }]), 'new', null);
+    JSON.stringify(needle), customAnswersText(needle), 'new', null);
   rebuildLeadSearch(db);
   db.exec(leadSearchTriggers);
   db.exec('ANALYZE');

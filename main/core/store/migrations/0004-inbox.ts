@@ -20,13 +20,17 @@ const digits = (row: string) =>
 const standardKeys = `'full_name', 'first_name', 'last_name', 'email', 'phone_number', 'phone', 'company_name', 'company', 'city'`;
 /** The searched columns of leads_fts, in order. */
 export const leadSearchColumns = 'name, email, phone_digits, company, city, answers';
-/** The values of leadSearchColumns for a leads row alias (`new` in a trigger, `l` in a select). */
-export const leadSearchValues = (row: string) => `
+/** The first five values of leadSearchColumns (all but the answers) for a leads row alias. */
+export const leadSearchFieldValues = (row: string) => `
   coalesce(${row}.full_name, ''), coalesce(${row}.email, ''), ${digits(row)},
-  coalesce(${row}.company, ''), coalesce(${row}.city, ''),
+  coalesce(${row}.company, ''), coalesce(${row}.city, '')`;
+/** The searched text of a row's custom answers, computed from its answers JSON (0010 stores it instead). */
+export const customAnswersSql = (row: string) => `
   coalesce((SELECT group_concat(v.value, ' ')
               FROM json_each(CASE WHEN json_valid(${row}.answers) THEN ${row}.answers ELSE '[]' END) a, json_each(a.value, '$.values') v
              WHERE a.value ->> 'key' NOT IN (${standardKeys})), '')`;
+/** The values of leadSearchColumns for a leads row alias (`new` in a trigger, `l` in a select). */
+export const leadSearchValues = (row: string) => `${leadSearchFieldValues(row)},${customAnswersSql(row)}`;
 const values = leadSearchValues;
 
 /** Fills the search index from the leads table (this migration's backfill; 0005 has the current one). */

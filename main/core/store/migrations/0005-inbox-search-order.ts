@@ -14,11 +14,11 @@ const docFor = (row: string) => `(SELECT coalesce(max(doc) + 1, ${row}.created_t
 
 // Delete then insert, with no guards and no conflict clauses: works for a new lead, a changed one
 // and an INSERT OR REPLACE (whose implicit delete fires no delete trigger), under any outer policy.
-export const reindexLeadSearch = (row: string) => `
+export const reindexLeadSearch = (row: string, searchValues = values) => `
   DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = ${row}.id);
   DELETE FROM lead_search_ids WHERE lead_id = ${row}.id;
   INSERT INTO lead_search_ids(doc, lead_id, created_time) VALUES (${docFor(row)}, ${row}.id, ${row}.created_time);
-  INSERT INTO leads_fts(rowid, ${leadSearchColumns}) VALUES (last_insert_rowid(), ${values(row)});`;
+  INSERT INTO leads_fts(rowid, ${leadSearchColumns}) VALUES (last_insert_rowid(), ${searchValues(row)});`;
 
 // A re-fetch (reconciliation, the pending-to-complete update) sets every column; only a real change reindexes.
 const searched = ['full_name', 'email', 'phone', 'company', 'city', 'answers', 'created_time'];
