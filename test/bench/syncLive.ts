@@ -3,7 +3,7 @@
  * process (as in production, where Meta and the relay are other machines), the desktop core in
  * this one. Driven through the simulator's HTTP control API.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -140,6 +140,10 @@ export async function backfillAcrossProcesses(
     const done = new Promise<void>((ok) =>
       s.core.events.on('sync.progress', (p) => (p.phase === 'done' || p.phase === 'error') && ok()),
     );
+    // The runs before this one (and their baselines) left hundreds of MB for the kernel to write
+    // back, which it does 30 s later, in the middle of this run, where every commit's fsync queues
+    // behind it. Flushed first, each run starts from a quiet disk, as a first connect does.
+    execFileSync('sync');
     const delay = monitorEventLoopDelay({ resolution: 5 });
     const t0 = performance.now();
     delay.enable();
