@@ -67,7 +67,7 @@ const bench: Benchmark = {
     if (!(await keychainUsable()))
       throw new Error('No Secret Service reachable: run under bash .ci/with-keyring.sh');
     const count = ctx.quick ? 20_000 : 100_000;
-    const runs = ctx.quick ? 1 : 3;
+    const runs = ctx.quick ? 1 : 5;
     const rates: number[] = [];
     const held: number[] = [];
     const hereRates: number[] = [];

@@ -13,7 +13,7 @@ import {
 /**
  * Writes a backfill's lead groups on a worker thread with its own connection to the store.
  *
- * Why: a backfill is CPU-bound on the core's one thread, and SQLite is most of it (about 50 µs per
+ * Why: a backfill is CPU-bound on the core's one thread, and SQLite is most of it (about 40 µs per
  * lead: the row, its indexes, its search terms, the commit). On the worker, that work runs beside
  * the core thread's share (receiving and parsing Meta's pages, normalising leads), and the core
  * thread stays free for the owner's clicks during a first connect: reads never wait for the
