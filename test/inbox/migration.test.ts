@@ -142,8 +142,19 @@ describe('migration 0010 (stored answers search text)', () => {
          VALUES ('d1', 'p', 1, 1, 1, 'complete', 'Rita Bauer', ?)`,
       )
       .run(JSON.stringify(answers));
+    old
+      .prepare(
+        `INSERT INTO leads(id, page_id, created_time, received_at, updated_at, state, full_name, answers)
+         VALUES ('d2', 'p', 2, 2, 2, 'complete', 'Tom Berg', ?)`,
+      )
+      .run(JSON.stringify(answers.slice(0, 2)));
     old.close();
     const db = openDatabase(file);
+    const texts = db.prepare('SELECT id, search_answers FROM leads ORDER BY id').all();
+    expect(texts).toEqual([
+      { id: 'd1', search_answers: 'Timber pergola kitchen attic' },
+      { id: 'd2', search_answers: null },
+    ]);
     expect(search(db, '"pergola"')).toEqual(['d1']);
     // A rename reindexes the lead from its row: the answers' text must be on the row by now.
     db.prepare(`UPDATE leads SET full_name = 'Rita Lang' WHERE id = 'd1'`).run();

@@ -59,10 +59,12 @@ export const m0010: Migration = {
   name: 'stored-answers-search-text',
   up(db) {
     // Filled before the new triggers exist: the old update trigger does not watch this column, so
-    // nothing is reindexed.
+    // nothing is reindexed. Only leads with custom answers are rewritten (the rest stay NULL).
     db.exec(`
       ALTER TABLE leads ADD COLUMN search_answers TEXT;
-      UPDATE leads SET search_answers = nullif(${customAnswersSql('leads')}, '') WHERE answers <> '[]';
+      UPDATE leads SET search_answers = c.text
+        FROM (SELECT l.rowid AS lead, ${customAnswersSql('l')} AS text FROM leads l WHERE l.answers <> '[]') c
+       WHERE leads.rowid = c.lead AND c.text <> '';
       DROP TRIGGER leads_search_insert;
       DROP TRIGGER leads_search_update;
       DROP TRIGGER leads_search_delete;
