@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCounter, listLeads } from '../../main/core/inbox/query';
+import { searchSegmentPages } from '../../main/core/inbox/searchUpkeep';
 import type { NormalisedLead } from '../../main/core/leads/normalise';
 import { openDatabase, schemaVersion, type Db } from '../../main/core/store/db';
 import { withBatchedLeadSearch } from '../../main/core/store/leadSearch';
@@ -82,6 +83,19 @@ describe('batched search indexing of a backfill', () => {
     viaBatch.prepare(`INSERT INTO leads_fts(leads_fts, rank) VALUES ('integrity-check', 1)`).run();
     viaTrigger.close();
     viaBatch.close();
+  });
+
+  it('writes a 5,000-lead backfill transaction as one search segment, every lead found', () => {
+    const db = openDatabase(tempFile());
+    const many = Array.from({ length: 5_000 }, (_, i) =>
+      lead(10_000 + i, t0 + i * 1_000, { fullName: `Person Q${String(i).padStart(4, '0')}x` }),
+    );
+    writePage(db, true, many);
+    // FTS5 wrote the transaction's terms out once, not each time a MB of them had piled up.
+    expect(searchSegmentPages(db)).toHaveLength(1);
+    expect(search(db, 'q4999x')).toEqual(['8014999']);
+    expect(search(db, 'q0000x')).toEqual(['8010000']);
+    db.close();
   });
 
   it('a lead updated inside the batch that inserted it is indexed once, with its new text', () => {
