@@ -37,14 +37,14 @@ export const leadSearchTriggers = `
   END;`;
 
 /** Fills the whole search index from `leads` in set-based statements (after a bulk load). */
-export function rebuildLeadSearch(db: Database.Database): void {
+export function rebuildLeadSearch(db: Database.Database, searchValues = values): void {
   db.exec(`
     DELETE FROM leads_fts;
     DELETE FROM lead_search_ids;
     INSERT INTO lead_search_ids(doc, lead_id, created_time)
       SELECT created_time * 1048576 + row_number() OVER (PARTITION BY created_time ORDER BY rowid) - 1, id, created_time FROM leads;
     INSERT INTO leads_fts(rowid, ${leadSearchColumns})
-      SELECT s.doc, ${values('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id;
+      SELECT s.doc, ${searchValues('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id;
   `);
 }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { customAnswersSql, leadSearchColumns, leadSearchFieldValues } from './0004-inbox';
-import { reindexLeadSearch } from './0005-inbox-search-order';
+import { customAnswersSql, leadSearchFieldValues } from './0004-inbox';
+import { rebuildLeadSearch as rebuildLeadSearch0005, reindexLeadSearch } from './0005-inbox-search-order';
 import type { Migration } from './types';
 
 /**
@@ -43,16 +43,7 @@ export const leadSearchTriggers = `
   END;`;
 
 /** Fills the whole search index from `leads` in set-based statements (after a bulk load). */
-export function rebuildLeadSearch(db: Database.Database): void {
-  db.exec(`
-    DELETE FROM leads_fts;
-    DELETE FROM lead_search_ids;
-    INSERT INTO lead_search_ids(doc, lead_id, created_time)
-      SELECT created_time * 1048576 + row_number() OVER (PARTITION BY created_time ORDER BY rowid) - 1, id, created_time FROM leads;
-    INSERT INTO leads_fts(rowid, ${leadSearchColumns})
-      SELECT s.doc, ${leadSearchValues('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id ORDER BY s.doc;
-  `);
-}
+export const rebuildLeadSearch = (db: Database.Database) => rebuildLeadSearch0005(db, leadSearchValues);
 
 export const m0010: Migration = {
   version: 10,
