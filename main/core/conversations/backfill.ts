@@ -27,10 +27,11 @@ const fields = 'id,updated_time,participants,messages.limit(20){id,created_time,
  */
 export async function backfillConversations(deps: BackfillDeps): Promise<BackfillResult> {
   const result: BackfillResult = { threads: 0, messages: 0, errors: [] };
-  const pages = deps.db.prepare('SELECT id, name, instagram_id FROM pages WHERE enabled = 1').all() as {
+  const pages = deps.db.prepare('SELECT id, name, instagram_id, subscribed_at FROM pages WHERE enabled = 1').all() as {
     id: string;
     name: string;
     instagram_id: string | null;
+    subscribed_at: number | null;
   }[];
   for (const page of pages) {
     const token = await deps.tokens.get(`page:${page.id}`);
@@ -41,7 +42,7 @@ export async function backfillConversations(deps: BackfillDeps): Promise<Backfil
     const platforms: ('messenger' | 'instagram')[] = page.instagram_id ? ['messenger', 'instagram'] : ['messenger'];
     for (const platform of platforms) {
       try {
-        await backfillOne(deps, page.id, platform === 'instagram' ? page.instagram_id! : page.id, platform, token, result);
+        await backfillOne(deps, page, platform === 'instagram' ? page.instagram_id! : page.id, platform, token, result);
       } catch (e) {
         deps.logger.warn('conversation backfill failed', { pageId: page.id, platform, error: String(e) });
         result.errors.push(`${page.name} (${platform}): ${e instanceof Error ? e.message : String(e)}`);
@@ -51,27 +52,43 @@ export async function backfillConversations(deps: BackfillDeps): Promise<Backfil
   return result;
 }
 
+/** How long a message's webhook may still be on its way (Meta, the relay, a reconnect's replay). */
+const webhookGraceMs = 2 * 60_000;
+
+/**
+ * From when on a message is the webhook's to deliver as news (unread, notified): stored by the
+ * backfill it would pass for read history, and its webhook would then be a duplicate. A page's
+ * first run (no cursor yet) leaves every message since the page was subscribed; later runs leave
+ * the last couple of minutes, whose webhooks may still be on their way. Never later than the run's
+ * start. A message left here whose webhook was lost is found by a later run, since the cursor stays
+ * before it. Meta's times have whole seconds: a bound's own second counts as "from then on".
+ */
+function webhooksDeliverFrom(now: number, firstRun: boolean, subscribedAt: number | null): number {
+  const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+  const from = firstRun ? (subscribedAt ?? now) : now - webhookGraceMs;
+  return Math.min(second(now), second(from));
+}
+
 async function backfillOne(
   deps: BackfillDeps,
-  pageId: string,
+  target: { id: string; subscribed_at: number | null },
   ownId: string,
   platform: 'messenger' | 'instagram',
   token: string,
   result: BackfillResult,
 ): Promise<void> {
+  const pageId = target.id;
   const cursorKey = `conversations.backfill.${pageId}.${platform}`;
-  const since = Number(kvGet(deps.db, cursorKey) ?? 0);
-  // The page is subscribed before any backfill, so a message sent from this run's start on is the
-  // webhook's to deliver as news (unread, notified); stored here it would pass for read history.
-  // Meta's times have whole seconds: the start's own second counts as "from the start on".
-  const historyBefore = Math.floor(deps.clock.now() / 1000) * 1000;
+  const cursor = kvGet(deps.db, cursorKey);
+  const since = Number(cursor ?? 0);
+  const historyBefore = webhooksDeliverFrom(deps.clock.now(), cursor === null, target.subscribed_at);
   let newest = since;
   outer: for await (const page of deps.graph.pages<Obj>(`${pageId}/conversations`, token, { platform, fields, limit: 25 })) {
     const changes = new Changes();
     for (const conv of page) {
       const updated = parseMetaTime(conv.updated_time) ?? 0;
       if (updated <= since) break outer; // newest first: everything after this was stored last time
-      // Never past this run's start: if a skipped message's webhook is lost, the next run finds it.
+      // Never past what was left to the webhooks: if a skipped message's webhook is lost, a later run finds it.
       newest = Math.max(newest, Math.min(updated, historyBefore - 1));
       storeConversation(deps, changes, pageId, ownId, platform, conv, historyBefore, result);
     }
