@@ -111,6 +111,12 @@ export async function startProcessStack(
   };
 }
 
+/** `count` leads on the form, spread over the 90 days of history a first connect pulls. */
+async function seedHistory(s: ProcessStack, formId: string, count: number): Promise<void> {
+  const nowS = Math.floor(Date.now() / 1000);
+  await s.control('leads/bulk', { formId, count, fromS: nowS - 89 * 86_400, toS: nowS - 60 });
+}
+
 /**
  * Enable → every lead committed and complete, in leads/s, and the longest the core's thread was
  * held meanwhile (event-loop delay: how long a click or a live webhook would have waited); returns
@@ -128,13 +134,7 @@ export async function backfillAcrossProcesses(
       subscribed: false,
     });
     const form = await s.control<{ id: string }>('forms', { pageId: page.id, name: 'Bench form' });
-    const nowS = Math.floor(Date.now() / 1000);
-    await s.control('leads/bulk', {
-      formId: form.id,
-      count,
-      fromS: nowS - 89 * 86_400,
-      toS: nowS - 60,
-    });
+    await seedHistory(s, form.id, count);
     if ((await s.call('auth.connectFacebook')).outcome !== 'connected')
       throw new Error('login failed');
     const done = new Promise<void>((ok) =>
@@ -260,13 +260,7 @@ export async function liveDuringBackfill(
       subscribed: false,
     });
     const bigForm = await s.control<{ id: string }>('forms', { pageId: big.id });
-    const nowS = Math.floor(Date.now() / 1000);
-    await s.control('leads/bulk', {
-      formId: bigForm.id,
-      count,
-      fromS: nowS - 89 * 86_400,
-      toS: nowS - 60,
-    });
+    await seedHistory(s, bigForm.id, count);
     if ((await s.call('auth.connectFacebook')).outcome !== 'connected')
       throw new Error('login failed');
     await s.call('pages.setEnabled', { pageId: live.id, enabled: true });

@@ -19,11 +19,10 @@ export interface LeadGroupProgram {
   writeGroups(groups: LeadRowValues[][]): LeadUpsertOutcome[][];
 }
 
-// Insert unless the lead is known (DO NOTHING inserts no row and fires no trigger), else update:
-// not ON CONFLICT DO UPDATE, whose conflict policy overrides the OR IGNORE inside the search
-// triggers of migration 0004 (SQLite applies the outer statement's policy to trigger programs),
-// which then fail on lead_search_ids. Positional parameters: binding a fresh object by name per
-// lead cost measurably in a large backfill.
+// Insert unless the lead is known (DO NOTHING inserts no row and fires no trigger), else look up
+// its state and update it: not one ON CONFLICT DO UPDATE, because what the write meant (completed
+// a pending lead, or rewrote a known one) depends on the state before it. Positional parameters:
+// binding a fresh object by name per lead cost measurably in a large backfill.
 const upsertSql = {
   stateOf: 'SELECT state FROM leads WHERE id = ?',
   insert: `INSERT INTO leads (id, page_id, received_at, form_id, created_time, updated_at, platform,
