@@ -12,6 +12,7 @@ import keytar from 'keytar';
 import { join } from 'node:path';
 import { openDatabase } from '../../main/core/store/db';
 import { withBatchedLeadSearch } from '../../main/core/store/leadSearch';
+import { searchDocFor } from '../../main/core/store/migrations/0012-search-doc-on-lead';
 import { defaultTuning } from '../../main/core/tuning';
 import type { RawRow } from './baselines';
 import { latencyOf, median, rawInsertRate, wsRoundTrip } from './baselines';
@@ -42,11 +43,13 @@ function schemaInsertRate(dir: string, rows: RawRow[], batchedSearch: boolean): 
   const db = openDatabase(join(dir, `schema-insert-${Date.now()}.sqlite`));
   try {
     const cols = Object.keys(rows[0]!);
+    // Each lead's search doc id given in the INSERT, as the backfill's upsert gives it.
     const insert = db.prepare(
-      `INSERT INTO leads (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      `INSERT INTO leads (${cols.join(', ')}, search_doc)
+       VALUES (${cols.map(() => '?').join(', ')}, ${searchDocFor('?')})`,
     );
     const write = (part: RawRow[]) => {
-      for (const r of part) insert.run(cols.map((c) => r[c] ?? null));
+      for (const r of part) insert.run(cols.map((c) => r[c] ?? null), r.created_time);
     };
     const batch = db.transaction((part: RawRow[]) =>
       batchedSearch ? withBatchedLeadSearch(db, () => write(part)) : write(part),

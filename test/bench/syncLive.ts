@@ -154,6 +154,8 @@ export async function backfillAcrossProcesses(
     const rows = s.core.db
       .prepare(`SELECT * FROM leads WHERE state = 'complete'`)
       .all() as RawRow[];
+    // The doc id is the store's own bookkeeping: each baseline's insert gives it, or not, itself.
+    for (const r of rows) delete r.search_doc;
     if (rows.length !== count) throw new Error(`backfill stored ${rows.length} of ${count}`);
     return { leadsPerSec: (count * 1000) / ms, coreHeldMaxMs: delay.max / 1e6, rows };
   } finally {

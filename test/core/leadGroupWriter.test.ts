@@ -60,8 +60,8 @@ const rows = (from: number, count: number, name?: (n: number) => string): LeadRo
 const found = (db: Db, text: string): string[] =>
   db
     .prepare(
-      `SELECT s.lead_id FROM leads_fts JOIN lead_search_ids s ON s.doc = leads_fts.rowid
-          WHERE leads_fts MATCH ? ORDER BY s.lead_id`,
+      `SELECT l.id FROM leads_fts JOIN leads l ON l.search_doc = leads_fts.rowid
+          WHERE leads_fts MATCH ? ORDER BY l.id`,
     )
     .pluck()
     .all(`"${text}"`) as string[];
@@ -101,7 +101,7 @@ describe('backfill writer thread', () => {
     const outcomes = await Promise.all(writes);
     expect(outcomes.flat().every((o) => o === 'new')).toBe(true);
     expect(db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(2_000);
-    expect(db.prepare('SELECT count(*) FROM lead_search_ids').pluck().get()).toBe(2_000);
+    expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(2_000);
   });
 
   it("the core's own read-then-write transactions wait for the writer's commits instead of failing", async () => {

@@ -53,8 +53,8 @@ const index = (db: Db) => {
   db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, leads_fts, instance)');
   return db
     .prepare(
-      `SELECT s.doc, s.lead_id, t.col, t.offset, t.term
-         FROM lead_search_ids s JOIN temp.search_terms t ON t.doc = s.doc ORDER BY s.doc, t.col, t.offset, t.term`,
+      `SELECT l.search_doc, l.id, t.col, t.offset, t.term
+         FROM leads l JOIN temp.search_terms t ON t.doc = l.search_doc ORDER BY l.search_doc, t.col, t.offset, t.term`,
     )
     .all();
 };
@@ -109,6 +109,23 @@ describe('batched search indexing of a backfill', () => {
     )();
     expect(search(db, 'renamed')).toEqual(['801']);
     expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('a lead inserted inside the batch by a statement that gives no doc id gets one and is found', () => {
+    const db = openDatabase(tempFile());
+    const upsert = prepareLeadUpsert(db);
+    db.transaction(() =>
+      withBatchedLeadSearch(db, () => {
+        upsert(lead(1, t0), 'p1', t0);
+        db.prepare(
+          `INSERT INTO leads(id, page_id, created_time, received_at, updated_at, state, full_name)
+           VALUES ('900', 'p1', ?, ?, ?, 'complete', 'Plain Greenhouse Insert')`,
+        ).run(t0, t0, t0);
+      }),
+    )();
+    expect(search(db, 'greenhouse')).toEqual(['900', '801']);
+    expect(search(db, 'plain')).toEqual(['900']);
     db.close();
   });
 
@@ -195,6 +212,6 @@ describe('backfill through the simulator', () => {
 
     expect(batches).toBeGreaterThanOrEqual(5);
     expect(unfound).toEqual([]);
-    expect(core.db.prepare('SELECT count(*) FROM lead_search_ids').pluck().get()).toBe(120);
+    expect(core.db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(120);
   });
 });

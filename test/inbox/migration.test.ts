@@ -26,7 +26,7 @@ const insertLead = (db: Database.Database, id: string, name: string, phone: stri
     .run(id, name, phone);
 const search = (db: Database.Database, q: string) =>
   db
-    .prepare(`SELECT s.lead_id FROM leads_fts JOIN lead_search_ids s ON s.doc = leads_fts.rowid WHERE leads_fts MATCH ? ORDER BY 1`)
+    .prepare(`SELECT l.id FROM leads_fts JOIN leads l ON l.search_doc = leads_fts.rowid WHERE leads_fts MATCH ? ORDER BY 1`)
     .pluck()
     .all(q);
 
@@ -64,7 +64,6 @@ describe('migration 0004 (inbox search)', () => {
     expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(1);
     db.prepare(`DELETE FROM leads WHERE id = 'b1'`).run();
     expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM lead_search_ids').pluck().get()).toBe(0);
     db.close();
   });
 });
@@ -113,7 +112,7 @@ describe('migration 0009 (contentless search index)', () => {
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'leads_fts%'`).pluck().all();
     expect(tables).not.toContain('leads_fts_content');
     // Nothing of the lead's text is readable back from the index.
-    expect(db.prepare('SELECT name FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = ?)').pluck().get('c1')).toBeNull();
+    expect(db.prepare('SELECT name FROM leads_fts WHERE rowid = (SELECT search_doc FROM leads WHERE id = ?)').pluck().get('c1')).toBeNull();
     db.prepare(`DELETE FROM leads WHERE id = 'c1'`).run();
     expect(search(db, '"loft"')).toEqual(['c2']);
     expect(search(db, '"79460"')).toEqual([]);
@@ -171,6 +170,47 @@ describe('migration 0010 (stored answers search text)', () => {
     for (const list of [answers, [], answers.slice(0, 2), [{ key: 'budget', label: 'Budget', values: [] }]])
       expect(customAnswersText(list)).toBe(sqlRule(list));
     expect(customAnswersText(answers)).toBe('Timber pergola kitchen attic');
+    db.close();
+  });
+});
+
+describe('migration 0012 (search doc on the lead)', () => {
+  const add = (db: Database.Database, id: string, created: number, name: string) =>
+    db
+      .prepare(
+        `INSERT INTO leads(id, page_id, created_time, received_at, updated_at, state, full_name)
+         VALUES (?, 'p', ?, 1, 1, 'complete', ?)`,
+      )
+      .run(id, created, name);
+  const newestFirst = (db: Database.Database, query: string) =>
+    listLeads(db, { query, sort: 'created_desc', offset: 0, limit: 50 }, createCounter(db)({ query })).rows.map((r) => r.id);
+
+  it('keeps every lead of an older store at its doc id, found newest first, and indexes what comes after', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    const before = migrations.filter((m) => m.version < 12);
+    for (const m of before) m.up(old);
+    old.pragma(`user_version = ${before.at(-1)!.version}`);
+    add(old, 'e1', 5_000, 'Ana Lima');
+    add(old, 'e2', 5_000, 'Ana Costa');
+    add(old, 'e3', 7_000, 'Ana Souza');
+    const docs = old.prepare('SELECT lead_id, doc FROM lead_search_ids ORDER BY doc').all();
+    old.close();
+
+    const db = openDatabase(file);
+    expect(db.prepare('SELECT id AS lead_id, search_doc AS doc FROM leads ORDER BY search_doc').all()).toEqual(docs);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'lead_search_ids'`).pluck().get()).toBe(0);
+    expect(newestFirst(db, 'ana')).toEqual(['e3', 'e2', 'e1']);
+
+    // A later arrival in the same instant sorts after the earlier ones, as before.
+    add(db, 'e4', 5_000, 'Ana Reis');
+    expect(newestFirst(db, 'ana')).toEqual(['e3', 'e4', 'e2', 'e1']);
+    // A changed created_time moves the lead's doc, so search order follows it.
+    db.prepare(`UPDATE leads SET created_time = 9000 WHERE id = 'e1'`).run();
+    expect(newestFirst(db, 'ana')).toEqual(['e1', 'e3', 'e4', 'e2']);
+    expect(newestFirst(db, 'lima')).toEqual(['e1']);
+    expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(4);
+    db.prepare(`INSERT INTO leads_fts(leads_fts, rank) VALUES ('integrity-check', 1)`).run();
     db.close();
   });
 });

@@ -21,9 +21,8 @@ export interface Where {
   matchOnly: string | null;
 }
 
-/** The FTS match set with each lead's created_time (migration 0005), no `leads` rows touched. */
-const matchSet = `SELECT s.lead_id, s.created_time FROM leads_fts JOIN lead_search_ids s ON s.doc = leads_fts.rowid
-                   WHERE leads_fts MATCH ?`;
+/** The FTS match set: the search doc ids of the matching leads (migrations 0005, 0012). */
+const matchSet = 'SELECT rowid AS doc FROM leads_fts WHERE leads_fts MATCH ?';
 
 /**
  * Builds the WHERE for a filter. Kept in one place: the list, the count and the export all use it,
@@ -37,7 +36,7 @@ export function buildWhere(filter: LeadFilter): Where {
   if (search.match) {
     // Start from the (usually small) match set and sort it, rather than walking the whole
     // created-time index probing each lead against the matches.
-    from = `(${matchSet}) m JOIN leads l ON l.id = m.lead_id`;
+    from = `(${matchSet}) m JOIN leads l ON l.search_doc = m.doc`;
     params.push(search.match);
   }
   for (const word of search.short) {
@@ -167,7 +166,7 @@ function listMatches(db: Db, q: ListQuery, match: string, total: number): ListRe
   let after = '';
   let offset = q.offset;
   if (q.after) {
-    after = `AND rowid ${desc ? '<' : '>'} (SELECT doc FROM lead_search_ids WHERE lead_id = ?)`;
+    after = `AND rowid ${desc ? '<' : '>'} (SELECT search_doc FROM leads WHERE id = ?)`;
     params.push(q.after.id);
     offset = 0;
   }
@@ -188,7 +187,7 @@ function pageOfDocs(
   const records = db
     .prepare(
       `SELECT ${leadRowColumns}, page.doc FROM (${docsSql}) page
-         JOIN lead_search_ids s ON s.doc = page.doc JOIN leads l ON l.id = s.lead_id ${leadJoins}
+         JOIN leads l ON l.search_doc = page.doc ${leadJoins}
         ORDER BY page.doc ${desc ? 'DESC' : 'ASC'}`,
     )
     .all(...params) as LeadRowRecord[];

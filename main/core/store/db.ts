@@ -31,6 +31,10 @@ export const connectionPragmas: readonly string[] = [
   // Up to 64 MB of page cache (SQLite's default is 2 MB): a large WAL is slower to read through, and
   // the store's indexes at 100,000+ leads are tens of MB that every batch writes into.
   'cache_size = -65536',
+  // An INSERT OR REPLACE of a lead deletes the old row; only with this on does that delete fire the
+  // trigger that drops the old row's search terms (migration 0012). No trigger writes a column
+  // another trigger watches, so nothing recurses.
+  'recursive_triggers = ON',
 ];
 
 /**

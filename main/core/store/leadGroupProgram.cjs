@@ -14,7 +14,6 @@ module.exports = function leadGroupProgram(db, sql) {
   let search = null;
   const searchStatements = () => {
     if (search) return search;
-    db.exec(sql.createSearchTemp);
     search = {};
     for (const [name, text] of Object.entries(sql.search)) search[name] = db.prepare(text);
     search.maxRowid.pluck();
@@ -27,7 +26,8 @@ module.exports = function leadGroupProgram(db, sql) {
    * comes first: in a backfill nearly every lead is new, and its lookup by id is then skipped.
    */
   function upsert(row) {
-    if (insert.run(row).changes === 1) return 'new';
+    // row[4] is created_time again, for the new lead's search doc id.
+    if (insert.run(row, row[4]).changes === 1) return 'new';
     const before = stateOf.get(row[0]);
     update.run(...row.slice(3), row[0]);
     return before === 'complete' ? 'updated' : 'completed';
@@ -38,17 +38,15 @@ module.exports = function leadGroupProgram(db, sql) {
     if (!db.inTransaction) throw new Error('withBatchedLeadSearch runs inside a transaction');
     const s = searchStatements();
     const after = s.maxRowid.get();
-    s.deferSearch.run();
+    s.deferSearch.run(after);
     let result;
     try {
       result = write();
     } finally {
       s.resumeSearch.run();
     }
-    s.collectDocs.run(after);
-    s.indexText.run();
-    s.indexIds.run();
-    s.clearDocs.run();
+    s.giveDocs.run(after);
+    s.indexText.run(after);
     return result;
   }
 

@@ -1,6 +1,6 @@
 import { openDatabase } from '../../../main/core/store/db';
 import { customAnswersText } from '../../../main/core/leads/searchText';
-import { leadSearchTriggers, rebuildLeadSearch } from '../../../main/core/store/migrations/0010-stored-answers-search-text';
+import { leadSearchTriggers, rebuildLeadSearch } from '../../../main/core/store/migrations/0012-search-doc-on-lead';
 
 const first = ['Amelia', 'Lucas', 'Priya', 'Søren', 'Hanako', 'Mohammed', 'Olivia', 'Mateo', 'Chloé', 'Noah', 'Aisha', 'Yuki', 'Elena', 'Omar', 'Zoë', 'Ivan'];
 const last = ['Hart', 'Ferreira', 'Raman', 'Kierkegård', 'Yamada', 'Al-Ali', 'Smith', 'García', 'Dubois', 'Müller', 'Okafor', 'Sato', 'Rossi', 'Haddad', 'Novak', 'Kowalski'];
