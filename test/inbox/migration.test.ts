@@ -213,4 +213,17 @@ describe('migration 0012 (search doc on the lead)', () => {
     db.prepare(`INSERT INTO leads_fts(leads_fts, rank) VALUES ('integrity-check', 1)`).run();
     db.close();
   });
+
+  it('an INSERT OR REPLACE that moves a lead to another instant leaves none of its old terms', () => {
+    const db = openDatabase(tempFile());
+    add(db, 'f1', 5_000, 'Ana Lima');
+    db.prepare(
+      `INSERT OR REPLACE INTO leads(id, page_id, created_time, received_at, updated_at, state, full_name)
+       VALUES ('f1', 'p', 8000, 1, 1, 'complete', 'Ana Costa')`,
+    ).run();
+    expect(newestFirst(db, 'costa')).toEqual(['f1']);
+    expect(search(db, '"lima"')).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(1);
+    db.close();
+  });
 });
