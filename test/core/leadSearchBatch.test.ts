@@ -112,6 +112,21 @@ describe('batched search indexing of a backfill', () => {
     db.close();
   });
 
+  it('a lead whose created time changes inside the batch that inserted it is found in its new place', () => {
+    const db = openDatabase(tempFile());
+    const upsert = prepareLeadUpsert(db);
+    db.transaction(() =>
+      withBatchedLeadSearch(db, () => {
+        upsert(lead(1, t0), 'p1', t0);
+        upsert(lead(2, t0 + 2_000), 'p1', t0);
+        upsert(lead(1, t0 + 5_000), 'p1', t0);
+      }),
+    )();
+    expect(search(db, 'greenhouse')).toEqual(['801', '802']);
+    expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(2);
+    db.close();
+  });
+
   it('a lead inserted inside the batch by a statement that gives no doc id gets one and is found', () => {
     const db = openDatabase(tempFile());
     const upsert = prepareLeadUpsert(db);

@@ -54,7 +54,8 @@ const upsertSql = {
  * 20,000 simulator leads in 500-lead transactions: trigger per lead ~11,000 leads/s, batched ~20,000.
  *
  * The upsert's insert gives each lead its doc id; a lead inserted some other way inside the batch
- * gets one first. Docs are indexed in ascending order: FTS5 also flushes a segment whenever a rowid
+ * gets one first, and one whose created_time changed after its insert (its update trigger stood
+ * aside) a new one. Docs are indexed in ascending order: FTS5 also flushes a segment whenever a rowid
  * is lower than the previous one, and Meta pages leads newest first. `+l.search_doc` sorts the
  * batch's rows: ordering by the index would walk all of leads_search_doc.
  */
@@ -63,7 +64,7 @@ const searchSql = {
   deferSearch: 'INSERT OR REPLACE INTO lead_search_deferred(writer, after_rowid) VALUES (1, ?)',
   resumeSearch: 'DELETE FROM lead_search_deferred',
   giveDocs: `UPDATE leads SET search_doc = ${searchDocFor('leads.created_time')}
-   WHERE rowid > ? AND search_doc IS NULL`,
+   WHERE rowid > ? AND (search_doc IS NULL OR search_doc / 1048576 <> created_time)`,
   indexText: `INSERT INTO leads_fts(rowid, ${leadSearchColumns})
   SELECT l.search_doc, ${leadSearchValues('l')} FROM leads l WHERE l.rowid > ? ORDER BY +l.search_doc`,
 };
