@@ -23,6 +23,9 @@ export interface CoreTuning {
   backfillBatchLeads: number;
   /** …holding a page at most this long (ms) before it is written. */
   backfillHoldMs: number;
+  /** Pagers wait while the writer has more leads than this still to commit (memory stays bounded,
+   *  and the writer commits what queued up in one transaction). */
+  backfillQueuedLeads: number;
   /** Time windows a long backfill range is paged in side by side. */
   backfillWindows: number;
   /** Backfill groups are written on a worker thread (store/leadGroupWriter.ts); false writes them
@@ -63,6 +66,7 @@ export const defaultTuning: CoreTuning = {
   pageSize: 500,
   backfillBatchLeads: 2_000,
   backfillHoldMs: 100,
+  backfillQueuedLeads: 20_000,
   backfillWindows: 4,
   backfillWriterThread: true,
   oauthPollMs: 1_000,

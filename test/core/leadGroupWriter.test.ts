@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../main/core/ports';
 import { openDatabase, type Db } from '../../main/core/store/db';
@@ -141,6 +142,39 @@ describe('backfill writer thread', () => {
       db.prepare(`SELECT count(*) FROM kv WHERE key LIKE 'owner-action-%'`).pluck().get(),
     ).toBe(i);
     expect(db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(30_000);
+  });
+
+  it("lets a core write in between two groups of a long transaction instead of after all of them", async () => {
+    const db = store();
+    const w = writer(db, recordingLogger());
+    await w.write(rows(0, 1)); // the thread is up
+    // Another connection that never waits: BEGIN IMMEDIATE fails while the writer holds the lock.
+    const probe = new Database(db.name, { timeout: 0 });
+    cleanups.push(() => void probe.close());
+    const writerHoldsLock = () => {
+      try {
+        probe.exec('BEGIN IMMEDIATE; ROLLBACK');
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    // Six groups handed over while a core write holds the lock: the writer waits for it, then
+    // takes all six into one transaction.
+    const six = Array.from({ length: 6 }, (_, g) => rows(1 + g * 2_000, 2_000));
+    let groups: Promise<unknown[]>[] = [];
+    db.transaction(() => (groups = six.map((r) => w.write(r))))();
+    while (!writerHoldsLock()) await new Promise((r) => setImmediate(r));
+    // A live webhook's commit, as the relay client makes it.
+    db.transaction(() => db.prepare(`INSERT INTO kv (key, value) VALUES ('live', 'now')`).run())();
+    // It went in after some whole groups, not after the last one.
+    const committed = (db.prepare('SELECT count(*) FROM leads').pluck().get() as number) - 1;
+    expect(committed % 2_000).toBe(0);
+    expect(committed).toBeGreaterThan(0);
+    expect(committed).toBeLessThan(12_000);
+    for (const outcomes of await Promise.all(groups)) expect(outcomes.every((o) => o === 'new')).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(12_001);
+    expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(12_001);
   });
 
   it('writes on the core thread, with a warning, where the worker cannot start', async () => {

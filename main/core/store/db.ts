@@ -61,9 +61,41 @@ export function openDatabase(file: string): Db {
  */
 function writeLockFirst(db: Db): void {
   const transaction = db.transaction.bind(db);
-  // The IMMEDIATE version carries the same .deferred/.immediate/.exclusive properties as the default.
-  db.transaction = ((fn: (...args: never[]) => unknown) =>
-    transaction(fn).immediate) as typeof db.transaction;
+  const waiting = coreWritesSignal(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const immediate = transaction(fn).immediate;
+    const signalled = (...args: never[]) => {
+      if (db.inTransaction) return immediate(...args); // a savepoint: the lock is already ours
+      Atomics.add(waiting, 0, 1);
+      try {
+        return immediate(...args);
+      } finally {
+        Atomics.sub(waiting, 0, 1);
+        Atomics.notify(waiting, 0);
+      }
+    };
+    // Keeps the .default/.deferred/.immediate/.exclusive variants (unsignalled) and .database.
+    const variants = ['default', 'deferred', 'immediate', 'exclusive', 'database'] as const;
+    for (const key of variants)
+      Object.defineProperty(signalled, key, { value: (immediate as unknown as Record<string, unknown>)[key] });
+    return signalled;
+  }) as typeof db.transaction;
+}
+
+const writeSignals = new WeakMap<Db, Int32Array>();
+
+/**
+ * How many of this connection's transactions are waiting for the write lock or holding it, shared
+ * memory the backfill writer thread reads between lead groups (store/leadGroupWriter.ts): when a
+ * live lead, a message or a click is waiting, it commits what it has and lets that write in first.
+ */
+export function coreWritesSignal(db: Db): Int32Array {
+  let signal = writeSignals.get(db);
+  if (!signal) {
+    signal = new Int32Array(new SharedArrayBuffer(4));
+    writeSignals.set(db, signal);
+  }
+  return signal;
 }
 
 export function schemaVersion(db: Db): number {

@@ -50,13 +50,24 @@ module.exports = function leadGroupProgram(db, sql) {
     return result;
   }
 
-  const groups = db.transaction((list) =>
-    withBatchedSearch(() => list.map((rows) => rows.map(upsert))),
+  const groups = db.transaction((list, yieldNow) =>
+    withBatchedSearch(() => {
+      const outcomes = [];
+      for (const rows of list) {
+        outcomes.push(rows.map(upsert));
+        if (yieldNow && outcomes.length < list.length && yieldNow()) break;
+      }
+      return outcomes;
+    }),
   );
   return {
     upsert,
     withBatchedSearch,
-    /** Backfill groups in one transaction, write lock taken first; each group's rows' outcomes. */
-    writeGroups: (list) => groups.immediate(list),
+    /**
+     * Backfill groups in one transaction, write lock taken first; each written group's rows'
+     * outcomes, in order. Ends the transaction after the first group for which yieldNow() is true,
+     * so the outcomes may cover only the first groups of the list.
+     */
+    writeGroups: (list, yieldNow) => groups.immediate(list, yieldNow),
   };
 };

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../ports';
-import { connectionPragmas, type Db } from './db';
+import { connectionPragmas, coreWritesSignal, type Db } from './db';
 import {
   leadGroupProgram,
   leadGroupProgramPath,
@@ -38,7 +38,12 @@ export interface LeadGroupWriter {
  * bundle. Group commit: every group that queued up while the previous commit was being written is
  * committed with it in one transaction (up to maxLeads), so when SQLite is the bottleneck the
  * transactions grow and cost less per lead, and when it keeps up each group commits as it comes.
- * One answer per group, in order.
+ * One answer per group, in order, as soon as its transaction commits.
+ *
+ * The core's writes come first: between groups the writer reads how many of the core's
+ * transactions want the write lock (store/db.ts, coreWritesSignal) and, if any, commits what it
+ * has and waits for them (up to coreFirstMs) before it goes on. A live lead's commit then waits
+ * for one group at most, not for a whole transaction, so transactions can be large.
  */
 const source = `
 const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
@@ -54,8 +59,17 @@ try {
   parentPort.postMessage({ ready: false, error: String((e && e.message) || e) });
   parentPort.close();
 }
+const coreWrites = workerData.coreWrites;
+const coreWaiting = () => Atomics.load(coreWrites, 0) > 0;
+const letCoreWritesIn = () => {
+  const until = Date.now() + workerData.coreFirstMs;
+  for (let n; (n = Atomics.load(coreWrites, 0)) > 0 && Date.now() < until; )
+    Atomics.wait(coreWrites, 0, n, until - Date.now());
+};
 if (program) {
   parentPort.on('message', (first) => {
+    // First let in the core's writes, then take every group that queued up meanwhile.
+    letCoreWritesIn();
     const groups = [];
     let leads = 0;
     let closing = false;
@@ -69,15 +83,17 @@ if (program) {
       if (leads >= workerData.maxLeads) break;
       msg = receiveMessageOnPort(parentPort)?.message;
     }
-    if (groups.length > 0) {
-      let answers;
+    for (let done = 0; done < groups.length; ) {
+      if (done > 0) letCoreWritesIn();
       try {
-        answers = program.writeGroups(groups).map((outcomes) => ({ ok: true, outcomes }));
+        for (const outcomes of program.writeGroups(groups.slice(done), coreWaiting)) {
+          parentPort.postMessage({ ok: true, outcomes });
+          done++;
+        }
       } catch (e) {
         const failed = { ok: false, error: String((e && e.message) || e) };
-        answers = groups.map(() => failed);
+        for (; done < groups.length; done++) parentPort.postMessage(failed);
       }
-      for (const answer of answers) parentPort.postMessage(answer);
     }
     if (closing) {
       db.close();
@@ -104,9 +120,9 @@ export function createLeadGroupWriter(
   log: Logger,
   opts: { sqlitePath?: string; maxLeads?: number; thread?: boolean } = {},
 ): LeadGroupWriter {
-  // Each commit holds the store's write lock, and a live webhook's commit waits for it: 5,000 leads
-  // are about 200 ms of writing.
-  const maxLeads = opts.maxLeads ?? 5_000;
+  // A transaction holds the store's write lock, but the core's writes wait for one group of it at
+  // most (see the worker's code): 20,000 leads are about 0.6 s of writing.
+  const maxLeads = opts.maxLeads ?? 20_000;
   const sqlitePath = opts.sqlitePath ?? createRequire(import.meta.url).resolve('better-sqlite3');
   let worker: Worker | null = null;
   let ready = false;
@@ -138,6 +154,9 @@ export function createLeadGroupWriter(
         pragmas: [...connectionPragmas, 'busy_timeout = 60000'],
         sql: leadGroupSql,
         maxLeads,
+        coreWrites: coreWritesSignal(db),
+        // Past this, a core that writes without pause (a long sweep) shares the lock again.
+        coreFirstMs: 250,
       },
     });
     ready = false;

@@ -155,9 +155,9 @@ export async function backfillForm(
         pending = !stop && page.paging?.next ? fetchPage(page.paging.next) : null;
         hold(page.data ?? []); // a page that arrived is kept even when the run stops here
         if (stop) throw stop;
-        // Wait for the writer to get below two groups behind, not to run dry: the next group is
-        // already queued when it finishes one, so it never idles while pages are on their way.
-        while (writing > 2 * tuning.backfillBatchLeads)
+        // Wait for the writer to catch up below the bound, not to run dry: what queued up is
+        // there when it finishes a transaction, so it never idles while pages are on their way.
+        while (writing > tuning.backfillQueuedLeads)
           await new Promise<void>((wake) => waiting.push(wake));
       }
     } catch (e) {
