@@ -126,7 +126,7 @@ const bench: Benchmark = {
         sameRows,
       ),
       {
-        name: `longest the core's thread was held during the ${n}-lead backfill (a click waits this long; the core's own writes also wait for the writer's current transaction)`,
+        name: `longest the core's thread was held during the ${n}-lead backfill (a click waits this long; the core's own writes also wait for the group the writer is writing)`,
         value: Number(median(held).toFixed(1)),
         unit: 'ms',
         limit: Number(median(hereHeld).toFixed(1)),

@@ -17,8 +17,8 @@ import {
  * lead: the row, its indexes, its search terms, the commit). On the worker, that work runs beside
  * the core thread's share (receiving and parsing Meta's pages, normalising leads), and the core
  * thread stays free for the owner's clicks during a first connect: reads never wait for the
- * writer, though the core's own writes (a live lead, a status change) wait for its current
- * transaction.
+ * writer, and the core's own writes (a live lead, a status change) wait for its current group at
+ * most (see the worker's code).
  *
  * Groups commit strictly in the order written; each resolves with its rows' outcomes once durable.
  * The core's own transactions take the write lock first (store/db.ts), so the two connections
