@@ -191,6 +191,26 @@ const bench: Benchmark = {
         figures.push(figure('inbox.wheel_scroll_main_thread_ms_per_frame', [wheel.cpu.task], 'ms', budget, '60 fps frame', wheel.cpu.task));
       }
 
+      // Settings → Pages (pages.list, also sent as pages.changed at each sync's start and end):
+      // each page with its leads, pending and failed counts. The store's three pages get an
+      // account only now, so nothing earlier saw connected pages. Beside it, the counts as they
+      // were read before migration 13, through the page's index and every lead row, once.
+      core.db.exec(`INSERT INTO accounts(id, name, connected_at) VALUES ('bench', 'Bench', 0);
+                    UPDATE pages SET account_id = 'bench'`);
+      const pagesList = async () => {
+        const r = await core.dispatch('pages.list', {});
+        if (!r.ok || (r.value as { pages: unknown[] }).pages.length !== 3) throw new Error('pages.list did not list the 3 pages');
+      };
+      const rowByRow = core.db.prepare(
+        `SELECT (SELECT count(*) FROM leads l WHERE l.page_id = p.id AND l.state = 'pending'),
+                (SELECT count(*) FROM leads l WHERE l.page_id = p.id AND l.state = 'failed') FROM pages p`,
+      );
+      const rowByRowMs = (await timeEach(1, () => rowByRow.all()))[0]!;
+      figures.push(
+        figure('inbox.pages_list_p95', await timeEach(Math.ceil(runs / 10), pagesList), 'ms', rowByRowMs,
+          'the pending and failed counts alone, read through each lead row (before migration 13)'),
+      );
+
       global.gc?.();
       const rss = process.memoryUsage().rss / 1024 / 1024;
       figures.push(figure('inbox.core_rss_mb', [rss], 'MB', null, null, rss));

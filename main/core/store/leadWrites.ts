@@ -127,13 +127,17 @@ export function failLead(db: Db, id: string, error: string, now: number): void {
   ).run(error, now, id);
 }
 
-/** After a reconnect: every parked or failed lead of these pages is fetched again, now. */
+/**
+ * After a reconnect: every parked or failed lead of these pages is fetched again, now. The
+ * `state <> 'complete'` term lets SQLite find them through leads_page_unfinished (migration 0013).
+ */
 export function requeueLeadsOfPages(db: Db, pageIds: string[], now: number): number {
   let n = 0;
   const requeue = stmt(
     db,
     `UPDATE leads SET state = 'pending', next_fetch_at = ?, fetch_attempts = 0
-      WHERE page_id = ? AND (state = 'failed' OR (state = 'pending' AND next_fetch_at IS NULL))`,
+      WHERE page_id = ? AND state <> 'complete'
+        AND (state = 'failed' OR (state = 'pending' AND next_fetch_at IS NULL))`,
   );
   for (const id of pageIds) n += requeue.run(now, id).changes;
   return n;

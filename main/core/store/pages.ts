@@ -147,14 +147,19 @@ function toForm(f: FormRecord): Form {
   };
 }
 
-/** What pages.list and pages.changed carry: pages of connected accounts, with forms and counts. */
+/**
+ * What pages.list and pages.changed carry: pages of connected accounts, with forms and counts.
+ * `state <> 'complete'` lets the pending and failed counts use leads_page_unfinished (migration 0013).
+ */
 export function listPageSummaries(db: Db): PageSummary[] {
   const pages = stmt(
     db,
     `SELECT p.*, a.name AS account_name,
          (SELECT count(*) FROM leads l WHERE l.page_id = p.id) AS leads_count,
-         (SELECT count(*) FROM leads l WHERE l.page_id = p.id AND l.state = 'pending') AS pending,
-         (SELECT count(*) FROM leads l WHERE l.page_id = p.id AND l.state = 'failed') AS failed
+         (SELECT count(*) FROM leads l
+           WHERE l.page_id = p.id AND l.state <> 'complete' AND l.state = 'pending') AS pending,
+         (SELECT count(*) FROM leads l
+           WHERE l.page_id = p.id AND l.state <> 'complete' AND l.state = 'failed') AS failed
        FROM pages p LEFT JOIN accounts a ON a.id = p.account_id
        WHERE p.account_id IS NOT NULL ORDER BY p.name`,
   ).all() as (PageRecord & {
