@@ -33,7 +33,7 @@ export const customAnswersSql = (row: string) => `
 export const leadSearchValues = (row: string) => `${leadSearchFieldValues(row)},${customAnswersSql(row)}`;
 const values = leadSearchValues;
 
-/** Fills the search index from the leads table (this migration's backfill; 0005 has the current one). */
+/** Fills the search index from the leads table (this migration's backfill; 0012 has the current one). */
 function backfillLeadSearch(db: Database.Database): void {
   db.exec(`
     DELETE FROM leads_fts;

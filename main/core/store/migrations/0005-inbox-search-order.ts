@@ -23,8 +23,8 @@ export const reindexLeadSearch = (row: string, searchValues = values) => `
 // A re-fetch (reconciliation, the pending-to-complete update) sets every column; only a real change reindexes.
 const searched = ['full_name', 'email', 'phone', 'company', 'city', 'answers', 'created_time'];
 
-/** The search triggers, also recreated by bulk loaders that drop them for speed. */
-export const leadSearchTriggers = `
+/** This migration's search triggers (0012 has the current ones). */
+const leadSearchTriggers = `
   CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN ${reindexLeadSearch('new')}
   END;
   CREATE TRIGGER leads_search_update AFTER UPDATE OF full_name, email, phone, company, city, answers, created_time ON leads
@@ -36,15 +36,15 @@ export const leadSearchTriggers = `
     DELETE FROM lead_search_ids WHERE lead_id = old.id;
   END;`;
 
-/** Fills the whole search index from `leads` in set-based statements (after a bulk load). */
-export function rebuildLeadSearch(db: Database.Database, searchValues = values): void {
+/** Fills the whole search index from `leads` in set-based statements (this migration's backfill). */
+function rebuildLeadSearch(db: Database.Database): void {
   db.exec(`
     DELETE FROM leads_fts;
     DELETE FROM lead_search_ids;
     INSERT INTO lead_search_ids(doc, lead_id, created_time)
       SELECT created_time * 1048576 + row_number() OVER (PARTITION BY created_time ORDER BY rowid) - 1, id, created_time FROM leads;
     INSERT INTO leads_fts(rowid, ${leadSearchColumns})
-      SELECT s.doc, ${searchValues('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id;
+      SELECT s.doc, ${values('l')} FROM leads l JOIN lead_search_ids s ON s.lead_id = l.id;
   `);
 }
 

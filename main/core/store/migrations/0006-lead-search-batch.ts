@@ -1,4 +1,4 @@
-import { leadSearchTriggers as triggers0005, reindexLeadSearch } from './0005-inbox-search-order';
+import { reindexLeadSearch } from './0005-inbox-search-order';
 import type { Migration } from './types';
 
 /**
@@ -18,14 +18,6 @@ const insertTrigger = `
     WHEN NOT EXISTS (SELECT 1 FROM lead_search_deferred)
   BEGIN ${reindexLeadSearch('new')}
   END;`;
-
-const plainInsertTrigger =
-  /CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN[\s\S]*?END;/;
-if (!plainInsertTrigger.test(triggers0005))
-  throw new Error('0006: the insert trigger of 0005 changed shape');
-
-/** The current search triggers, also recreated by bulk loaders that drop them for speed. */
-export const leadSearchTriggers = triggers0005.replace(plainInsertTrigger, insertTrigger.trim());
 
 export const m0006: Migration = {
   version: 6,

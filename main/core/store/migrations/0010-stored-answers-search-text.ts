@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import { customAnswersSql, leadSearchFieldValues } from './0004-inbox';
-import { rebuildLeadSearch as rebuildLeadSearch0005, reindexLeadSearch } from './0005-inbox-search-order';
+import { reindexLeadSearch } from './0005-inbox-search-order';
 import type { Migration } from './types';
 
 /**
@@ -24,11 +23,9 @@ export const leadSearchValues = (row: string) =>
 // A re-fetch (reconciliation, the pending-to-complete update) sets every column; only a real change reindexes.
 const searched = ['full_name', 'email', 'phone', 'company', 'city', 'search_answers', 'created_time'];
 
-/**
- * The current search triggers, also recreated by bulk loaders that drop them for speed. The insert
- * trigger stands aside while a batch writer indexes its leads itself (migration 0006).
- */
-export const leadSearchTriggers = `
+/** This migration's search triggers (0012 has the current ones). The insert trigger stands aside
+ *  while a batch writer indexes its leads itself (migration 0006). */
+const leadSearchTriggers = `
   CREATE TRIGGER leads_search_insert AFTER INSERT ON leads
     WHEN NOT EXISTS (SELECT 1 FROM lead_search_deferred)
   BEGIN ${reindexLeadSearch('new', leadSearchValues)}
@@ -41,9 +38,6 @@ export const leadSearchTriggers = `
     DELETE FROM leads_fts WHERE rowid = (SELECT doc FROM lead_search_ids WHERE lead_id = old.id);
     DELETE FROM lead_search_ids WHERE lead_id = old.id;
   END;`;
-
-/** Fills the whole search index from `leads` in set-based statements (after a bulk load). */
-export const rebuildLeadSearch = (db: Database.Database) => rebuildLeadSearch0005(db, leadSearchValues);
 
 export const m0010: Migration = {
   version: 10,
