@@ -98,6 +98,25 @@ describe('batched search indexing of a backfill', () => {
     db.close();
   });
 
+  it('leaves a backfill’s segments for the upkeep to merge instead of rewriting them as it writes (migration 14)', () => {
+    const db = openDatabase(tempFile());
+    for (let t = 0; t < 7; t++)
+      writePage(
+        db,
+        true,
+        Array.from({ length: 200 }, (_, i) =>
+          lead(20_000 + t * 200 + i, t0 + (t * 200 + i) * 1_000, { fullName: `Batch${t} Person${i}x` }),
+        ),
+      );
+    // One segment per transaction, none rewritten yet: at FTS5's default (merge at 4) the fifth
+    // transaction onwards would also have rewritten the first ones.
+    expect(searchSegmentPages(db)).toHaveLength(7);
+    expect(search(db, 'batch0 person0x')).toEqual(['8020000']);
+    expect(search(db, 'batch6 person199x')).toEqual(['8021399']);
+    db.prepare(`INSERT INTO leads_fts(leads_fts, rank) VALUES ('integrity-check', 1)`).run();
+    db.close();
+  });
+
   it('a lead updated inside the batch that inserted it is indexed once, with its new text', () => {
     const db = openDatabase(tempFile());
     const upsert = prepareLeadUpsert(db);
