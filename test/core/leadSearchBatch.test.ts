@@ -50,7 +50,9 @@ const search = (db: Db, query: string) =>
 
 /** The whole search index, as comparable rows: each indexed trigram of each lead, by doc id. */
 const index = (db: Db) => {
-  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, leads_fts, instance)');
+  db.exec(
+    'CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, leads_fts, instance)',
+  );
   return db
     .prepare(
       `SELECT l.search_doc, l.id, t.col, t.offset, t.term
@@ -105,11 +107,13 @@ describe('batched search indexing of a backfill', () => {
         db,
         true,
         Array.from({ length: 200 }, (_, i) =>
-          lead(20_000 + t * 200 + i, t0 + (t * 200 + i) * 1_000, { fullName: `Batch${t} Person${i}x` }),
+          lead(20_000 + t * 200 + i, t0 + (t * 200 + i) * 1_000, {
+            fullName: `Batch${t} Person${i}x`,
+          }),
         ),
       );
-    // One segment per transaction, none rewritten yet: at FTS5's default (merge at 4) the fifth
-    // transaction onwards would also have rewritten the first ones.
+    // One segment per transaction, none rewritten yet. At FTS5's default (merge at 4) the later
+    // transactions were already rewriting the first ones: 8 segments here, one a partial merge.
     expect(searchSegmentPages(db)).toHaveLength(7);
     expect(search(db, 'batch0 person0x')).toEqual(['8020000']);
     expect(search(db, 'batch6 person199x')).toEqual(['8021399']);
@@ -199,7 +203,14 @@ describe('batched search indexing of a backfill', () => {
         `INSERT INTO leads(id, page_id, form_id, created_time, received_at, updated_at, state, full_name, answers)
          VALUES (?, 'p1', 'f1', ?, ?, ?, 'complete', ?, ?)`,
       )
-      .run(alreadyStored.id, alreadyStored.createdTime, t0, t0, alreadyStored.fullName, JSON.stringify(alreadyStored.answers));
+      .run(
+        alreadyStored.id,
+        alreadyStored.createdTime,
+        t0,
+        t0,
+        alreadyStored.fullName,
+        JSON.stringify(alreadyStored.answers),
+      );
     old.close();
 
     const db = openDatabase(file);
