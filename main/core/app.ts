@@ -64,6 +64,8 @@ export function createCore(deps: CoreDeps): Core {
   const conversations = registerConversations({
     db, registry, graph, tokens: deps.tokens, events, notifier: deps.notifier, clock, logger: deps.logger, dataDir: deps.config.dataDir,
     settings: () => settings.get(),
+    // Called when a history run starts, by which time leadSync exists.
+    relayDeliveredUntil: () => leadSync.stream.deliveredUntil(),
   });
 
   const leadSync = createLeadSync({

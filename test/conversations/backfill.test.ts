@@ -52,6 +52,28 @@ describe('Messenger / Instagram backfill from the Conversations API', () => {
     expect(third).toMatchObject({ threads: 1, messages: 1 });
   });
 
+  it('leaves what reached the relay while the app was away to the relay’s replay, so it still arrives as news', async () => {
+    link.sim.control.seedConversations(pageId, 3, 0);
+    await link.h.call('threads.backfill', {});
+    // The app was last caught up with the relay here, then closed for the night.
+    link.deliveredUntil = link.sim.control.nowMs();
+    link.sim.control.advanceTime(60 * 60_000);
+    const { psid } = link.sim.control.inboundMessage({ pageId, text: 'Can I book for tomorrow 9am?' });
+    link.sim.control.advanceTime(9 * 60 * 60_000);
+    // Next morning the app starts, and its history run reads the Conversations API before the
+    // relay has replayed anything (the relay is slow to wake, or the network is still coming up).
+    await link.h.call('threads.backfill', {});
+    expect(link.h.db.prepare('SELECT text FROM messages').pluck().all()).not.toContain(
+      'Can I book for tomorrow 9am?',
+    );
+    // The replay delivers it: unread and notified, not filed away as read history.
+    await link.pump();
+    const thread = await link.h.call('threads.get', { threadId: `messenger:${pageId}:${psid}` });
+    expect(thread.messages.at(-1)?.text).toBe('Can I book for tomorrow 9am?');
+    expect(thread.thread.unreadCount).toBe(1);
+    expect(link.h.notifications.map((n) => n.body)).toEqual(['Can I book for tomorrow 9am?']);
+  });
+
   it('leaves a message sent after the page was subscribed to its webhook, however late the run starts', async () => {
     link.sim.control.seedConversations(pageId, 3, 0);
     const person = [...link.sim.context.state.persons.values()][0]!;

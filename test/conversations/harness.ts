@@ -47,6 +47,8 @@ export interface HarnessOptions {
   now?: () => number;
   /** The app's settings (notification previews, quiet hours). */
   settings?: () => Settings;
+  /** The relay stream's word on until when its webhooks have all arrived (RelayStream.deliveredUntil). */
+  relayDeliveredUntil?: () => number | null;
 }
 
 /** The conversations area over a real SQLite file, fed through the relay client's frame processor. */
@@ -79,6 +81,7 @@ export function createHarness(opts: HarnessOptions = {}): Harness {
     dataDir: dir,
     backfillOnStart: false,
     settings: opts.settings,
+    relayDeliveredUntil: opts.relayDeliveredUntil,
   });
   let seq = Number((db.prepare(`SELECT value FROM kv WHERE key = 'relay.cursor'`).get() as { value: string } | undefined)?.value ?? 0);
   const h: Harness = {

@@ -68,3 +68,47 @@ describe('conversations end to end (sim → relay → core)', () => {
     await waitFor(() => c.sent().find((s) => s.to === ig.psid && s.channel === 'instagram'), 'the Instagram reply at the Send API');
   });
 });
+
+describe('messages that reached the relay while the app was closed', () => {
+  let stack: Stack;
+  beforeEach(async () => {
+    stack = await startStack({ proxy: true });
+  });
+  afterEach(async () => {
+    await stack.close();
+  });
+
+  it('arrive as news, even when the start-up history run reads them before the relay replays them', async () => {
+    const c = stack.sim.control;
+    const page = c.createPage({ name: 'Night Owl Bakery', subscribed: false });
+    c.seedConversations(page.id, 2, 0);
+    await connectAndEnable(stack);
+    await waitFor(async () => (await stack.desktop.call('threads.list', {})).threads.length >= 2, 'the history');
+    await waitFor(async () => {
+      const s = await stack.desktop.call('connection.status');
+      return s.state === 'connected' && s.backlog === 0;
+    }, 'caught up with the relay');
+
+    // Closed for the night; a customer writes meanwhile and the relay keeps the webhook.
+    await stack.desktop.stop();
+    const { psid } = c.inboundMessage({ pageId: page.id, text: 'Do you do wedding cakes?' });
+    await stack.sim.webhooksIdle();
+    // Next morning the relay is slow to answer, and the history run reads the Conversations API first.
+    stack.proxy!.blackhole();
+    const desktop = await stack.restartDesktop({ clock: { now: () => Date.now() + 10 * 3_600_000 } });
+    await desktop.call('threads.backfill', {});
+    const texts = () => desktop.core.db.prepare('SELECT text FROM messages').pluck().all();
+    expect(texts()).not.toContain('Do you do wedding cakes?');
+
+    stack.proxy!.restore();
+    const threadId = `messenger:${page.id}:${psid}`;
+    const thread = await waitFor(
+      async () => (await desktop.call('threads.list', { unreadOnly: true })).threads.find((t) => t.id === threadId),
+      'the message, replayed by the relay',
+    );
+    expect(thread).toMatchObject({ unreadCount: 1, lastMessagePreview: 'Do you do wedding cakes?' });
+    const note = await waitFor(() => desktop.notifications.find((n) => n.route === `thread/${threadId}`), 'its notification');
+    expect(note).toMatchObject({ body: 'Do you do wedding cakes?' });
+    expect(texts().filter((t) => t === 'Do you do wedding cakes?')).toHaveLength(1);
+  });
+});

@@ -9,6 +9,11 @@ import { createHarness, removeDir, type Harness } from './harness';
 export interface SimLink {
   sim: Simulator;
   h: Harness;
+  /**
+   * Until when the relay has delivered every webhook, as the relay stream would say: pump() is the
+   * relay delivering, so null (the default: no constraint) means it is always caught up.
+   */
+  deliveredUntil: number | null;
   /** Feeds every webhook the simulator produced since the last pump. */
   pump(): Promise<number>;
   /**
@@ -27,10 +32,15 @@ const kinds: Record<string, RoutingKind> = { page: 'page', instagram: 'instagram
 
 export async function createSimLink(): Promise<SimLink> {
   const sim = await createSimulator({ appSecret: 'conv-test-secret', webhookUrl: null, webhookRetryBaseMs: 5 });
-  let h = createHarness({ graphUrl: sim.url, now: () => sim.control.nowMs() });
+  let h = createHarness({
+    graphUrl: sim.url,
+    now: () => sim.control.nowMs(),
+    relayDeliveredUntil: () => link.deliveredUntil,
+  });
   let seen = 0;
   const link: SimLink = {
     sim,
+    deliveredUntil: null,
     get h() {
       return h;
     },

@@ -11,7 +11,7 @@ import { createCore, type Core } from '../../main/core/app';
 import type { CoreConfig } from '../../main/core/config';
 import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStore';
 import { createFileLogger } from '../../main/core/log/fileLogger';
-import type { NotificationRequest, TokenStore } from '../../main/core/ports';
+import type { Clock, NotificationRequest, TokenStore } from '../../main/core/ports';
 import type { CoreTuning } from '../../main/core/tuning';
 import { createRelay, type Relay, type RelayOptions } from '../../relay/server';
 import { createTcpProxy, type TcpProxy } from '../chaos/tcpProxy';
@@ -50,8 +50,11 @@ export interface Stack {
   keychainService: string;
   tokens: TokenStore;
   desktop: Desktop;
-  /** Stops the core and starts a new one on the same data folder and keychain service. */
-  restartDesktop(opts?: { beforeStart?: (core: Core) => void }): Promise<Desktop>;
+  /**
+   * Stops the core and starts a new one on the same data folder and keychain service; `clock` lets
+   * it start as if later (hours away, while the simulator and the relay keep real time).
+   */
+  restartDesktop(opts?: { beforeStart?: (core: Core) => void; clock?: Clock }): Promise<Desktop>;
   /** Swap the owner's browser behaviour between logins (deny, ignore, approve). */
   browser?: Browser;
   close(): Promise<void>;
@@ -107,8 +110,8 @@ export async function startStack(
   const keychainService = `Lead Inbox core test ${process.pid} ${Math.random().toString(36).slice(2, 8)}`;
   const tokens = createKeytarTokenStore(keychainService);
   const tuning = { ...fastTuning, ...opts.tuning };
-  const boot = async (beforeStart?: (core: Core) => void) => {
-    const d = makeDesktop(config, tokens, tuning, (url) => (stack.browser ?? followRedirects)(url));
+  const boot = async (beforeStart?: (core: Core) => void, clock?: Clock) => {
+    const d = makeDesktop(config, tokens, tuning, (url) => (stack.browser ?? followRedirects)(url), clock);
     beforeStart?.(d.core);
     await d.core.start();
     return d;
@@ -126,7 +129,7 @@ export async function startStack(
     desktop: null as unknown as Desktop,
     async restartDesktop(o) {
       await stack.desktop.stop();
-      stack.desktop = await boot(o?.beforeStart);
+      stack.desktop = await boot(o?.beforeStart, o?.clock);
       return stack.desktop;
     },
     async close() {
@@ -148,6 +151,7 @@ function makeDesktop(
   tokens: TokenStore,
   tuning: Partial<CoreTuning>,
   browser: Browser,
+  clock?: Clock,
 ): Desktop {
   const notifications: NotificationRequest[] = [];
   const opened: string[] = [];
@@ -163,6 +167,7 @@ function makeDesktop(
     },
     logger,
     tuning,
+    clock,
   });
   let stopped = false;
   return {

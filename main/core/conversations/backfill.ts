@@ -8,8 +8,11 @@ import { Changes } from './publish';
 import { recordMessage } from './record';
 import { ensureThread } from './threadsStore';
 
-/** The same core services the reply outbox uses, without its settings. */
-export type BackfillDeps = Pick<OutboxDeps, 'db' | 'graph' | 'tokens' | 'clock' | 'logger' | 'publish'>;
+/** The same core services the reply outbox uses, without its settings, and the relay's progress. */
+export type BackfillDeps = Pick<OutboxDeps, 'db' | 'graph' | 'tokens' | 'clock' | 'logger' | 'publish'> & {
+  /** Until when the relay has delivered every webhook it accepted; null if it never has. */
+  relayDeliveredUntil?: () => number | null;
+};
 
 export interface BackfillResult {
   threads: number;
@@ -59,13 +62,21 @@ const webhookGraceMs = 2 * 60_000;
  * From when on a message is the webhook's to deliver as news (unread, notified): stored by the
  * backfill it would pass for read history, and its webhook would then be a duplicate. A page's
  * first run (no cursor yet) leaves every message since the page was subscribed; later runs leave
- * the last couple of minutes, whose webhooks may still be on their way. Never later than the run's
+ * the last couple of minutes, whose webhooks may still be on their way, and everything since the
+ * relay last had nothing left to replay: a run at start-up, after a night away, reads the
+ * Conversations API before the relay has replayed the night's messages. Never later than the run's
  * start. A message left here whose webhook was lost is found by a later run, since the cursor stays
  * before it. Meta's times have whole seconds: a bound's own second counts as "from then on".
  */
-function webhooksDeliverFrom(now: number, firstRun: boolean, subscribedAt: number | null): number {
+function webhooksDeliverFrom(
+  now: number,
+  firstRun: boolean,
+  subscribedAt: number | null,
+  relayDeliveredUntil: number | null,
+): number {
   const second = (ms: number) => Math.floor(ms / 1000) * 1000;
-  const from = firstRun ? (subscribedAt ?? now) : now - webhookGraceMs;
+  let from = firstRun ? (subscribedAt ?? now) : now - webhookGraceMs;
+  if (relayDeliveredUntil !== null) from = Math.min(from, relayDeliveredUntil - webhookGraceMs);
   return Math.min(second(now), second(from));
 }
 
@@ -81,7 +92,12 @@ async function backfillOne(
   const cursorKey = `conversations.backfill.${pageId}.${platform}`;
   const cursor = kvGet(deps.db, cursorKey);
   const since = Number(cursor ?? 0);
-  const historyBefore = webhooksDeliverFrom(deps.clock.now(), cursor === null, target.subscribed_at);
+  const historyBefore = webhooksDeliverFrom(
+    deps.clock.now(),
+    cursor === null,
+    target.subscribed_at,
+    deps.relayDeliveredUntil?.() ?? null,
+  );
   let newest = since;
   outer: for await (const page of deps.graph.pages<Obj>(`${pageId}/conversations`, token, { platform, fields, limit: 25 })) {
     const changes = new Changes();

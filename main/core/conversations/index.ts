@@ -31,6 +31,8 @@ export interface ConversationsDeps {
   settings?: () => Settings;
   /** Run the Messenger / Instagram backfill on start (default true). */
   backfillOnStart?: boolean;
+  /** Until when the relay has delivered every webhook it accepted (RelayStream.deliveredUntil). */
+  relayDeliveredUntil?: () => number | null;
   mediaCapBytes?: number;
 }
 
@@ -120,7 +122,7 @@ export function registerConversations(deps: ConversationsDeps): Conversations {
       again = true;
       return backfilling as Promise<BackfillResult>;
     }
-    const run = backfillConversations({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, publish }).finally(() => {
+    const run = backfillConversations({ db, graph: deps.graph, tokens: deps.tokens, clock, logger, publish, relayDeliveredUntil: deps.relayDeliveredUntil }).finally(() => {
       backfilling = null;
       if (again && !stopped) {
         again = false;

@@ -4,6 +4,7 @@ import { backoffDelay, sleep } from '../graph/backoff';
 import type { IngestRegistry } from '../ingest/registry';
 import type { Clock, Logger } from '../ports';
 import type { Db } from '../store/db';
+import { kvGet, kvKeys, kvSet } from '../store/kv';
 import { processEventFrame, storedCursor } from './processFrame';
 import { RelayError, type RelayApi } from './relayApi';
 
@@ -54,11 +55,43 @@ export class RelayStream {
   private loop: Promise<void> | null = null;
   private lastConnectedAt: number | null = null;
   private mustReregister = false;
+  /** When deliveredUntil was last written to the store. */
+  private keptAt = 0;
 
   constructor(private readonly deps: RelayStreamDeps) {}
 
   get current(): StreamStatus {
     return { ...this.status };
+  }
+
+  /**
+   * Until when every webhook the relay accepted has reached the store: now while connected with
+   * nothing left to replay, else the last moment that was so, kept across restarts (null if this
+   * install never got there, or no relay is configured: then nothing is on its way). What the
+   * relay accepted after it may still come as a replay, so the Messenger history backfill leaves it
+   * to the replay, which delivers it as news.
+   */
+  deliveredUntil(): number | null {
+    if (!this.deps.api.configured()) return null;
+    if (this.caughtUp()) return this.deps.clock.now();
+    const kept = kvGet(this.deps.db, kvKeys.relayDeliveredUntil);
+    return kept === null ? null : Number(kept);
+  }
+
+  private caughtUp(): boolean {
+    return this.status.state === 'connected' && this.status.backlog === 0;
+  }
+
+  /**
+   * Writes deliveredUntil down: on catching up, when the connection ends, and at most once a
+   * minute between (so after a crash it is at most a minute old; older only leaves more to the
+   * replay, never less).
+   */
+  private keepDeliveredUntil(force: boolean): void {
+    const now = this.deps.clock.now();
+    if (!this.caughtUp() || (!force && now - this.keptAt < 60_000)) return;
+    kvSet(this.deps.db, kvKeys.relayDeliveredUntil, String(now));
+    this.keptAt = now;
   }
 
   start(): void {
@@ -169,6 +202,7 @@ export class RelayStream {
               return;
             }
             send({ type: 'ping', t: this.deps.clock.now() });
+            this.keepDeliveredUntil(false);
           },
           Math.max(50, Math.floor(heartbeatMs / 2)),
         );
@@ -197,6 +231,7 @@ export class RelayStream {
       ws.on('error', (e) => this.setStatus({ lastError: describe(e) }));
       ws.on('close', () => {
         if (beat) clearInterval(beat);
+        if (this.deps.db.open) this.keepDeliveredUntil(true);
         if (welcomed) this.lastConnectedAt = this.deps.clock.now();
         this.socket = null;
         resolve(welcomed);
@@ -221,6 +256,7 @@ export class RelayStream {
           lastError: null,
         });
         this.lastConnectedAt = now;
+        this.keepDeliveredUntil(true);
         this.deps.onConnected?.(offlineMs);
         return;
       }
@@ -237,11 +273,13 @@ export class RelayStream {
         }
         // Per-event bookkeeping is read on demand (status()), not announced: onStatus recomputes
         // the overall state from SQLite, which an event never changes, and did so for every frame.
+        const replaying = this.status.backlog > 0;
         this.status = {
           ...this.status,
           lastEventAt: now,
           backlog: Math.max(0, this.status.backlog - 1),
         };
+        this.keepDeliveredUntil(replaying); // the replay's last event: caught up from now on
         return;
       }
       case 'gap':

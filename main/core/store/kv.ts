@@ -1,11 +1,12 @@
 import type { Db } from './db';
 import { stmt } from './statements';
 
-/** Small named values in the kv table: relay cursor, install id, last reconciliation time. */
+/** Small named values in the kv table: relay cursor and progress, install id, last reconciliation time. */
 export const kvKeys = {
   relayCursor: 'relay.cursor',
   installId: 'relay.installId',
   lastReconcileAt: 'sync.lastReconcileAt',
+  relayDeliveredUntil: 'relay.deliveredUntil',
 } as const;
 
 export function kvGet(db: Db, key: string): string | null {
