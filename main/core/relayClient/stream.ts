@@ -83,15 +83,15 @@ export class RelayStream {
   }
 
   /**
-   * Writes deliveredUntil down: on catching up, when the connection ends, and at most once a
+   * Writes deliveredUntil down as `heardAt` (when the relay last spoke: a line that died silently
+   * delivered nothing after that): on catching up, when the connection ends, and at most once a
    * minute between (so after a crash it is at most a minute old; older only leaves more to the
    * replay, never less).
    */
-  private keepDeliveredUntil(force: boolean): void {
-    const now = this.deps.clock.now();
-    if (!this.caughtUp() || (!force && now - this.keptAt < 60_000)) return;
-    kvSet(this.deps.db, kvKeys.relayDeliveredUntil, String(now));
-    this.keptAt = now;
+  private keepDeliveredUntil(force: boolean, heardAt: number): void {
+    if (!this.caughtUp() || (!force && heardAt - this.keptAt < 60_000)) return;
+    kvSet(this.deps.db, kvKeys.relayDeliveredUntil, String(heardAt));
+    this.keptAt = heardAt;
   }
 
   start(): void {
@@ -202,7 +202,7 @@ export class RelayStream {
               return;
             }
             send({ type: 'ping', t: this.deps.clock.now() });
-            this.keepDeliveredUntil(false);
+            this.keepDeliveredUntil(false, lastHeard);
           },
           Math.max(50, Math.floor(heartbeatMs / 2)),
         );
@@ -231,7 +231,7 @@ export class RelayStream {
       ws.on('error', (e) => this.setStatus({ lastError: describe(e) }));
       ws.on('close', () => {
         if (beat) clearInterval(beat);
-        if (this.deps.db.open) this.keepDeliveredUntil(true);
+        if (this.deps.db.open) this.keepDeliveredUntil(true, lastHeard);
         if (welcomed) this.lastConnectedAt = this.deps.clock.now();
         this.socket = null;
         resolve(welcomed);
@@ -256,7 +256,7 @@ export class RelayStream {
           lastError: null,
         });
         this.lastConnectedAt = now;
-        this.keepDeliveredUntil(true);
+        this.keepDeliveredUntil(true, now);
         this.deps.onConnected?.(offlineMs);
         return;
       }
@@ -279,7 +279,7 @@ export class RelayStream {
           lastEventAt: now,
           backlog: Math.max(0, this.status.backlog - 1),
         };
-        this.keepDeliveredUntil(replaying); // the replay's last event: caught up from now on
+        this.keepDeliveredUntil(replaying, now); // the replay's last event: caught up from now on
         return;
       }
       case 'gap':
