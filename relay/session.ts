@@ -94,15 +94,17 @@ export class Session {
       // The cursor is what the client has committed: an ack in itself. Without this, acks lost in
       // a relay crash would count as in flight and could fill the window before anything is sent.
       this.installs.ack(this.installId, cursor);
-      const next = this.log.read(this.installId, cursor, 1)[0];
-      const oldestSeq = next ? next.seq : head + 1;
-      if (oldestSeq > cursor + 1) gap = { type: 'gap', cursor, oldestSeq, dropped: oldestSeq - cursor - 1 };
     }
+    // The first event still held after lastSent: retention may have dropped the ones before it.
+    const oldestSeq = this.log.read(this.installId, this.lastSent, 1)[0]?.seq ?? head + 1;
+    if (cursor !== null && cursor <= head && oldestSeq > cursor + 1)
+      gap = { type: 'gap', cursor, oldestSeq, dropped: oldestSeq - cursor - 1 };
     this.send({
       type: 'welcome',
       installId: this.installId,
       headSeq: head,
-      backlog: Math.max(0, head - this.lastSent),
+      // What will actually be sent: a client counts it down to know it has caught up.
+      backlog: Math.max(0, head - oldestSeq + 1),
       heartbeatMs: this.opts.heartbeatMs,
     });
     if (gap) this.send(gap);

@@ -71,14 +71,12 @@ describe('conversations end to end (sim → relay → core)', () => {
 
 describe('messages that reached the relay while the app was closed', () => {
   let stack: Stack;
-  beforeEach(async () => {
-    stack = await startStack({ proxy: true });
-  });
   afterEach(async () => {
     await stack.close();
   });
 
   it('arrive as news, even when the start-up history run reads them before the relay replays them', async () => {
+    stack = await startStack({ proxy: true });
     const c = stack.sim.control;
     const page = c.createPage({ name: 'Night Owl Bakery', subscribed: false });
     c.seedConversations(page.id, 2, 0);
@@ -110,5 +108,33 @@ describe('messages that reached the relay while the app was closed', () => {
     const note = await waitFor(() => desktop.notifications.find((n) => n.route === `thread/${threadId}`), 'its notification');
     expect(note).toMatchObject({ body: 'Do you do wedding cakes?' });
     expect(texts().filter((t) => t === 'Do you do wedding cakes?')).toHaveLength(1);
+  });
+
+  it('still show up when the relay dropped them (past its retention): read from Meta once nothing is left to replay', async () => {
+    const relayWarnings: string[] = [];
+    const log = { info: () => {}, warn: (m: string) => void relayWarnings.push(m), error: () => {} };
+    stack = await startStack({ relay: { retentionMs: 300, ackGraceMs: 100, log } });
+    const c = stack.sim.control;
+    const page = c.createPage({ name: 'Night Owl Bakery', subscribed: false });
+    c.seedConversations(page.id, 2, 0);
+    await connectAndEnable(stack);
+    await waitFor(async () => (await stack.desktop.call('threads.list', {})).threads.length >= 2, 'the history');
+    // One live message first, so the app holds a relay cursor to resume from.
+    c.inboundMessage({ pageId: page.id, text: 'Hello?' });
+    await waitFor(() => stack.desktop.core.db.prepare('SELECT 1 FROM messages WHERE text = ?').get('Hello?'), 'a live message');
+
+    await stack.desktop.stop();
+    const { psid } = c.inboundMessage({ pageId: page.id, text: 'Do you do wedding cakes?' });
+    await stack.sim.webhooksIdle();
+    await waitFor(() => relayWarnings.includes('retention dropped unacked events'), 'the relay to drop it');
+    // The gap starts a catch-up sync, whose page updates run the history again; the relay counts
+    // nothing still to come, so that run no longer leaves the message to a replay that never comes.
+    const desktop = await stack.restartDesktop({ clock: { now: () => Date.now() + 10 * 3_600_000 } });
+    const threadId = `messenger:${page.id}:${psid}`;
+    const d = await waitFor(async () => {
+      const r = await desktop.call('threads.get', { threadId }).catch(() => null);
+      return r?.messages.some((m) => m.text === 'Do you do wedding cakes?') ? r : null;
+    }, 'the dropped message, read from Meta after the gap');
+    expect(d.messages.filter((m) => m.text === 'Do you do wedding cakes?')).toHaveLength(1);
   });
 });

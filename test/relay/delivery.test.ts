@@ -174,6 +174,8 @@ describe('delivery', () => {
     const c = await TestClient.connect(relay.url, install!.bearer);
     c.hello(0);
     await c.until(() => c.frames.length >= 2, 'welcome and gap');
+    // Nothing is left to replay: the dropped events are not counted as still to come.
+    expect(c.frames[0]).toMatchObject({ type: 'welcome', headSeq: 5, backlog: 0 });
     expect(c.frames[1]).toEqual({ type: 'gap', cursor: 0, oldestSeq: 6, dropped: 5 });
     expect(await postWebhook(relay.url, leadgenBody('page-1', 'lead-new'))).toBe(200);
     await c.until(() => c.events().length === 1, 'live event');
