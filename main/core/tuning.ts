@@ -23,8 +23,8 @@ export interface CoreTuning {
   backfillBatchLeads: number;
   /** …holding a page at most this long (ms) before it is written. */
   backfillHoldMs: number;
-  /** Pagers wait while the writer has more leads than this still to commit (memory stays bounded,
-   *  and the writer commits what queued up in one transaction). */
+  /** Pagers wait while the writer has more leads than this still to commit (memory stays bounded),
+   *  and the writer commits up to this many of what queued up in one transaction. */
   backfillQueuedLeads: number;
   /** Time windows a long backfill range is paged in side by side. */
   backfillWindows: number;

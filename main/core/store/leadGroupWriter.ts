@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../ports';
+import { defaultTuning } from '../tuning';
 import { connectionPragmas, coreWritesSignal, type Db } from './db';
 import {
   leadGroupProgram,
@@ -121,8 +122,9 @@ export function createLeadGroupWriter(
   opts: { sqlitePath?: string; maxLeads?: number; thread?: boolean } = {},
 ): LeadGroupWriter {
   // A transaction holds the store's write lock, but the core's writes wait for one group of it at
-  // most (see the worker's code): 20,000 leads are about 0.6 s of writing.
-  const maxLeads = opts.maxLeads ?? 20_000;
+  // most (see the worker's code), so it may take all the pagers let queue up (20,000 leads, about
+  // 0.6 s of writing).
+  const maxLeads = opts.maxLeads ?? defaultTuning.backfillQueuedLeads;
   const sqlitePath = opts.sqlitePath ?? createRequire(import.meta.url).resolve('better-sqlite3');
   let worker: Worker | null = null;
   let ready = false;

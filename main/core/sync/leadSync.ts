@@ -86,7 +86,10 @@ export function createLeadSync(deps: LeadSyncDeps): LeadSync {
   };
   const ctx: SyncContext = {
     db,
-    leadGroups: createLeadGroupWriter(db, log, { thread: tuning.backfillWriterThread }),
+    leadGroups: createLeadGroupWriter(db, log, {
+      thread: tuning.backfillWriterThread,
+      maxLeads: tuning.backfillQueuedLeads,
+    }),
     graph,
     tokens,
     gate,
