@@ -49,7 +49,11 @@ function schemaInsertRate(dir: string, rows: RawRow[], batchedSearch: boolean): 
        VALUES (${cols.map(() => '?').join(', ')}, ${searchDocFor('?')})`,
     );
     const write = (part: RawRow[]) => {
-      for (const r of part) insert.run(cols.map((c) => r[c] ?? null), r.created_time);
+      for (const r of part)
+        insert.run(
+          cols.map((c) => r[c] ?? null),
+          r.created_time,
+        );
     };
     const batch = db.transaction((part: RawRow[]) =>
       batchedSearch ? withBatchedLeadSearch(db, () => write(part)) : write(part),
@@ -79,7 +83,7 @@ const bench: Benchmark = {
     const schemaRaws: number[] = [];
     const schemaBatched: number[] = [];
     for (let r = 0; r < runs; r++) {
-      const { leadsPerSec, coreHeldMaxMs, rows } = await backfillAcrossProcesses(
+      const { leadsPerSec, coreHeldMaxMs, simCpuMs, rows } = await backfillAcrossProcesses(
         join(ctx.tmpDir, `backfill-${r}`),
         count,
       );
@@ -88,7 +92,8 @@ const bench: Benchmark = {
         backfillWriterThread: false,
       });
       ctx.log(
-        `backfill run ${r + 1}: ${Math.round(leadsPerSec)} leads/s, core thread held ≤ ${coreHeldMaxMs.toFixed(0)} ms; ` +
+        `backfill run ${r + 1}: ${Math.round(leadsPerSec)} leads/s, core thread held ≤ ${coreHeldMaxMs.toFixed(0)} ms, ` +
+          `simulator CPU ${simCpuMs === null ? 'unknown' : `${Math.round(simCpuMs)} ms`}; ` +
           `written on the core thread: ${Math.round(here.leadsPerSec)} leads/s, held ≤ ${here.coreHeldMaxMs.toFixed(0)} ms`,
       );
       rates.push(leadsPerSec);

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import keytar from 'keytar';
 import { createCore, type Core } from '../../main/core/app';
@@ -14,6 +14,7 @@ import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStor
 import { createFileLogger } from '../../main/core/log/fileLogger';
 import { freePort, startRelayProcess } from '../chaos/relayProcess';
 import { fastTuning, waitFor } from '../core/harness';
+import { leadFields } from '../../main/core/leads/normalise';
 import type { CoreTuning } from '../../main/core/tuning';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -28,7 +29,27 @@ export interface ProcessStack {
     method: string,
     input?: unknown,
   ): Promise<{ outcome?: string; pages?: { lastSyncAt: number | null }[] }>;
+  /** CPU time the simulator process has used so far (Linux /proc), in ms; null elsewhere. */
+  simCpuMs(): number | null;
   close(): Promise<void>;
+}
+
+const clockTicksPerSec = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name).
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicksPerSec;
+  } catch {
+    return null;
+  }
 }
 
 /** Simulator and relay as child processes, the desktop core in this process, on a fresh folder. */
@@ -95,6 +116,7 @@ export async function startProcessStack(
       if (!res.ok) throw new Error(`sim control ${path}: HTTP ${res.status}`);
       return (await res.json()) as T;
     },
+    simCpuMs: () => processCpuMs(sim.pid),
     async call(method, input = {}) {
       const r = await core.dispatch(method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
@@ -111,10 +133,21 @@ export async function startProcessStack(
   };
 }
 
-/** `count` leads on the form, spread over the 90 days of history a first connect pulls. */
+/**
+ * `count` leads on the form, spread over the 90 days of history a first connect pulls. Their
+ * answers to the fields the desktop asks for are rendered now, as Meta serves them from its own
+ * servers: on this machine the simulator's JSON rendering would otherwise take CPU from the
+ * desktop being measured (backfillAcrossProcesses reports what the simulator still uses).
+ */
 async function seedHistory(s: ProcessStack, formId: string, count: number): Promise<void> {
   const nowS = Math.floor(Date.now() / 1000);
-  await s.control('leads/bulk', { formId, count, fromS: nowS - 89 * 86_400, toS: nowS - 60 });
+  await s.control('leads/bulk', {
+    formId,
+    count,
+    fromS: nowS - 89 * 86_400,
+    toS: nowS - 60,
+    renderFields: leadFields,
+  });
 }
 
 /**
@@ -126,7 +159,12 @@ export async function backfillAcrossProcesses(
   dir: string,
   count: number,
   tuning: Partial<CoreTuning> = {},
-): Promise<{ leadsPerSec: number; coreHeldMaxMs: number; rows: RawRow[] }> {
+): Promise<{
+  leadsPerSec: number;
+  coreHeldMaxMs: number;
+  simCpuMs: number | null;
+  rows: RawRow[];
+}> {
   const s = await startProcessStack(dir, tuning);
   try {
     const page = await s.control<{ id: string }>('pages', {
@@ -146,10 +184,12 @@ export async function backfillAcrossProcesses(
     execFileSync('sync');
     const delay = monitorEventLoopDelay({ resolution: 5 });
     const t0 = performance.now();
+    const simCpu0 = s.simCpuMs();
     delay.enable();
     await s.call('pages.setEnabled', { pageId: page.id, enabled: true });
     await done;
     const ms = performance.now() - t0;
+    const simCpu1 = s.simCpuMs();
     delay.disable();
     const rows = s.core.db
       .prepare(`SELECT * FROM leads WHERE state = 'complete'`)
@@ -157,7 +197,12 @@ export async function backfillAcrossProcesses(
     // The doc id is the store's own bookkeeping: each baseline's insert gives it, or not, itself.
     for (const r of rows) delete r.search_doc;
     if (rows.length !== count) throw new Error(`backfill stored ${rows.length} of ${count}`);
-    return { leadsPerSec: (count * 1000) / ms, coreHeldMaxMs: delay.max / 1e6, rows };
+    return {
+      leadsPerSec: (count * 1000) / ms,
+      coreHeldMaxMs: delay.max / 1e6,
+      simCpuMs: simCpu0 === null || simCpu1 === null ? null : simCpu1 - simCpu0,
+      rows,
+    };
   } finally {
     await s.close();
   }

@@ -6,8 +6,10 @@
  * Real SQLite files on disk.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../main/core/ports';
@@ -17,6 +19,8 @@ import { createLeadGroupWriter, type LeadGroupWriter } from '../../main/core/sto
 import { insertPendingLead, leadRowValues } from '../../main/core/store/leadWrites';
 import { normalisedLead } from './normalisedLead';
 
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -144,7 +148,7 @@ describe('backfill writer thread', () => {
     expect(db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(30_000);
   });
 
-  it("lets a core write in between two groups of a long transaction instead of after all of them", async () => {
+  it('lets a core write in between two groups of a long transaction instead of after all of them', async () => {
     const db = store();
     const w = writer(db, recordingLogger());
     await w.write(rows(0, 1)); // the thread is up
@@ -172,9 +176,33 @@ describe('backfill writer thread', () => {
     expect(committed % 2_000).toBe(0);
     expect(committed).toBeGreaterThan(0);
     expect(committed).toBeLessThan(12_000);
-    for (const outcomes of await Promise.all(groups)) expect(outcomes.every((o) => o === 'new')).toBe(true);
+    for (const outcomes of await Promise.all(groups))
+      expect(outcomes.every((o) => o === 'new')).toBe(true);
     expect(db.prepare('SELECT count(*) FROM leads').pluck().get()).toBe(12_001);
     expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(12_001);
+  });
+
+  it('a writer warmed before the first group writes it as usual, and warmed but idle it lets the app quit', async () => {
+    const db = store();
+    const log = recordingLogger();
+    const w = writer(db, log);
+    w.warm();
+    w.warm();
+    expect(await w.write(rows(1, 3))).toEqual(['new', 'new', 'new']);
+    expect(found(db, 'Person 2')).toEqual(['7000002']);
+    expect(log.warnings).toEqual([]);
+
+    // A process whose only work left is a warm writer ends by itself (as a closing app does).
+    const script = `
+      const { createLeadGroupWriter } = await import(${JSON.stringify(join(root, 'main/core/store/leadGroupWriter.ts'))});
+      const { openDatabase } = await import(${JSON.stringify(join(root, 'main/core/store/db.ts'))});
+      const db = openDatabase(${JSON.stringify(join(db.name, '..', 'quit.sqlite'))});
+      createLeadGroupWriter(db, { info() {}, warn() {}, error() {} }).warm();
+      setTimeout(() => console.log('warm'), 200);`;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '-e', script], {
+      timeout: 15_000,
+    });
+    expect(stdout.trim()).toBe('warm');
   });
 
   it('writes on the core thread, with a warning, where the worker cannot start', async () => {

@@ -55,6 +55,46 @@ describe('control over HTTP', () => {
     expect(unknown.json.routes).toContain('POST faults');
   });
 
+  it('leads/bulk with renderFields serves those pages from JSON rendered at once, byte for byte as on demand; a bad list makes no lead', async () => {
+    const page = env.sim.control.createPage({ name: 'Bulk Page' });
+    const ahead = env.sim.control.createForm({ pageId: page.id }).id;
+    const onDemand = env.sim.control.createForm({ pageId: page.id }).id;
+    const fields = 'id,created_time,field_data,form_id,ad_name,is_organic,platform';
+    const before = env.sim.context.state.leads.size;
+    const bad = await ctl('POST', 'leads/bulk', {
+      formId: ahead,
+      count: 5,
+      renderFields: 'id,colour',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/colour/);
+    expect(env.sim.context.state.leads.size).toBe(before);
+
+    const seed = { count: 40, fromS: 1_700_000_000, toS: 1_700_086_400 };
+    await ctl('POST', 'leads/bulk', { formId: ahead, ...seed, renderFields: fields });
+    await ctl('POST', 'leads/bulk', { formId: onDemand, ...seed });
+    const leadsOf = (formId: string) => env.sim.context.state.forms.get(formId)!.leads.all();
+    expect(leadsOf(ahead).every((l) => l.cache?.key === fields)).toBe(true);
+    expect(leadsOf(onDemand).every((l) => l.cache === null)).toBe(true);
+    const body = async (formId: string) => {
+      const url = `${env.sim.url}/v25.0/${formId}/leads?fields=${fields}&limit=100`;
+      const res = await fetch(url, { headers: { authorization: `Bearer ${page.accessToken}` } });
+      return (await res.json()) as { data: Record<string, unknown>[] };
+    };
+    const served = (await body(ahead)).data;
+    expect(served).toHaveLength(40);
+    // The same page rendered on demand, once the ahead-rendered JSON is dropped.
+    for (const l of leadsOf(ahead)) l.cache = null;
+    expect((await body(ahead)).data).toEqual(served);
+    expect(served[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        form_id: ahead,
+        field_data: expect.any(Array),
+      }),
+    );
+  });
+
   it('the CLI creates a lead on a page and injects a fault', async () => {
     const page = env.sim.control.createPage({ name: 'CLI Page' });
     const cliEnv = { ...process.env, SIM_URL: env.sim.url };

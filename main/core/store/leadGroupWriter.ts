@@ -29,6 +29,12 @@ import {
  * range again next time) and is replaced on the next write.
  */
 export interface LeadGroupWriter {
+  /**
+   * Starts the worker now, if it is not running: a first backfill calls this before its first
+   * page arrives, so the thread is ready (about 75 ms: loading SQLite, opening the store) when the
+   * first group is. An idle warm worker does not keep the app alive.
+   */
+  warm(): void;
   write(rows: LeadRowValues[]): Promise<LeadUpsertOutcome[]>;
   /** Waits for the groups already written, then stops the worker. */
   close(): Promise<void>;
@@ -197,24 +203,34 @@ export function createLeadGroupWriter(
     return w;
   };
 
+  const start = (): Worker | null => {
+    try {
+      worker ??= spawn();
+      return worker;
+    } catch (e) {
+      log.warn('backfill writer thread unavailable; writing on the core thread', {
+        error: String(e),
+      });
+      inThread = true;
+      for (const q of pending.splice(0)) writeHere(q);
+      return null;
+    }
+  };
+
   return {
+    warm() {
+      if (inThread || worker) return;
+      start()?.unref();
+    },
     write(rows) {
       const done = new Promise<LeadUpsertOutcome[]>((resolve, reject) => {
         const p: Pending = { rows, resolve, reject };
         if (inThread) return writeHere(p);
         pending.push(p);
-        try {
-          worker ??= spawn();
-        } catch (e) {
-          log.warn('backfill writer thread unavailable; writing on the core thread', {
-            error: String(e),
-          });
-          inThread = true;
-          for (const q of pending.splice(0)) writeHere(q);
-          return;
-        }
-        worker.ref();
-        if (ready) worker.postMessage(rows);
+        const w = start();
+        if (!w) return;
+        w.ref();
+        if (ready) w.postMessage(rows);
       });
       last = done.catch(() => undefined);
       return done;

@@ -40,6 +40,8 @@ export async function backfillForm(
       ? form.cursor_time - tuning.overlapSec
       : nowSec - tuning.backfillDays * 86_400;
   const incremental = form.cursor_time !== null;
+  // A first backfill brings thousands of leads: the writer thread starts while its pages travel.
+  if (!incremental) ctx.leadGroups.warm();
   const questions = questionsOf(form);
   const freshIds: string[] = [];
   const completedIds: string[] = [];

@@ -1,4 +1,5 @@
 import type { SimContext } from '../context';
+import { leadRendererFor } from './leads';
 import type { FaultSpec } from '../faults';
 import type { Req, Reply } from '../http';
 
@@ -39,9 +40,15 @@ const routes: Record<string, Handler> = {
   ),
   'POST forms': (sim, b) => sim.control.createForm(b as never),
   'POST leads': (sim, b) => sim.control.createLead(b as never),
-  'POST leads/bulk': (sim, b) => ({
-    created: sim.control.createLeads(String(b.formId), Number(b.count ?? 100), b as never),
-  }),
+  'POST leads/bulk': (sim, b) => {
+    const formId = String(b.formId);
+    // renderFields (benchmarks): a Graph `fields` list whose answers are rendered now, as Meta
+    // serves them from its own stores. Checked before any lead is made.
+    const render = typeof b.renderFields === 'string' ? leadRendererFor(sim, b.renderFields) : null;
+    const created = sim.control.createLeads(formId, Number(b.count ?? 100), b as never);
+    if (render) sim.state.forms.get(formId)!.leads.all().forEach(render);
+    return { created };
+  },
   'GET faults': (sim) => sim.faults.list(),
   'POST faults': (sim, b) => ({ id: sim.control.injectFault(b as unknown as FaultSpec) }),
   'DELETE faults': (sim) => (sim.control.clearFaults(), { ok: true }),

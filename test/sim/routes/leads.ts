@@ -108,6 +108,17 @@ export function leadFieldList(raw: string | undefined): string[] {
   return names;
 }
 
+/**
+ * Renders leads for this `fields` list ahead of time, so the pages that ask for exactly this list
+ * are served from the stored JSON. Meta answers from its own servers; on one machine the
+ * simulator's rendering would otherwise compete for the CPU the desktop is measured on (in a
+ * 100,000-lead backfill, about 0.8 s of the simulator's 1.5 s). The list is checked at once.
+ */
+export function leadRendererFor(sim: SimContext, fieldsRaw: string): (lead: SimLead) => void {
+  const fields = leadFieldList(fieldsRaw);
+  return (lead) => void leadJson(sim, lead, fieldsRaw, fields);
+}
+
 function leadJson(sim: SimContext, lead: SimLead, key: string, fields: string[]): string {
   if (lead.cache?.key === key) return lead.cache.json;
   const json = JSON.stringify(renderLead(sim, lead, fields));
