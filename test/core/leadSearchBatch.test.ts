@@ -186,6 +186,45 @@ describe('batched search indexing of a backfill', () => {
     db.close();
   });
 
+  it('takes the insert trigger out only inside its own transaction: other connections always see it, and it is back as it was after a commit or a failure', () => {
+    const file = tempFile();
+    const db = openDatabase(file);
+    const other = new Database(file, { readonly: true });
+    const trigger = (conn: Database.Database) =>
+      conn
+        .prepare(`SELECT sql FROM sqlite_schema WHERE name = 'leads_search_insert'`)
+        .pluck()
+        .get();
+    const before = trigger(db);
+    expect(before).toMatch(/^CREATE TRIGGER leads_search_insert AFTER INSERT ON leads/);
+    const upsert = prepareLeadUpsert(db);
+    const seenInside: unknown[] = [];
+    db.transaction(() =>
+      withBatchedLeadSearch(db, () => {
+        upsert(lead(1, t0), 'p1', t0);
+        seenInside.push(trigger(db) ?? null, trigger(other));
+      }),
+    )();
+    // Inside the batch it was gone for the writer only.
+    expect(seenInside).toEqual([null, before]);
+    expect(trigger(db)).toBe(before);
+    expect(() =>
+      db.transaction(() =>
+        withBatchedLeadSearch(db, () => {
+          upsert(lead(2, t0), 'p1', t0);
+          throw new Error('the page could not be written');
+        }),
+      )(),
+    ).toThrow(/could not be written/);
+    expect(trigger(db)).toBe(before);
+    // A lead written outside a batch (a webhook's) is indexed by the trigger as before.
+    writePage(db, false, [lead(3, t0, { fullName: 'After The Batch' })]);
+    expect(search(db, 'after the batch')).toEqual(['803']);
+    expect(search(other as unknown as Db, 'greenhouse')).toEqual(['803', '801']);
+    other.close();
+    db.close();
+  });
+
   it('refuses to run outside a transaction (the deferral must never outlive one)', () => {
     const db = openDatabase(tempFile());
     expect(() => withBatchedLeadSearch(db, () => undefined)).toThrow(/inside a transaction/);

@@ -17,6 +17,7 @@ module.exports = function leadGroupProgram(db, sql) {
     search = {};
     for (const [name, text] of Object.entries(sql.search)) search[name] = db.prepare(text);
     search.maxRowid.pluck();
+    search.insertTrigger.pluck();
     return search;
   };
 
@@ -33,16 +34,23 @@ module.exports = function leadGroupProgram(db, sql) {
     return before === 'complete' ? 'updated' : 'completed';
   }
 
-  /** Runs write() with the search insert trigger standing aside, then indexes its new leads at once. */
+  /**
+   * Runs write() with the search insert trigger out of the way (dropped, and recreated from its
+   * own text before the transaction ends), then indexes its new leads at once.
+   */
   function withBatchedSearch(write) {
     if (!db.inTransaction) throw new Error('withBatchedLeadSearch runs inside a transaction');
     const s = searchStatements();
     const after = s.maxRowid.get();
     s.deferSearch.run(after);
+    const insertTrigger = s.insertTrigger.get();
+    if (insertTrigger) db.exec(sql.dropInsertTrigger);
     let result;
     try {
       result = write();
     } finally {
+      // A statement that failed may have ended the transaction, and undone the drop with it.
+      if (insertTrigger && db.inTransaction) db.exec(insertTrigger);
       s.resumeSearch.run();
     }
     s.giveDocs.run(after);
