@@ -18,6 +18,21 @@ export interface GraphLead {
   platform?: string;
 }
 
+/** Meta's standard questions, whose answers the inbox keeps in columns of their own. */
+const standardQuestions = [
+  'full_name',
+  'first_name',
+  'last_name',
+  'email',
+  'phone_number',
+  'phone',
+  'company_name',
+  'company',
+  'city',
+] as const;
+type StandardQuestionKey = (typeof standardQuestions)[number];
+export const standardQuestionKeys: ReadonlySet<string> = new Set(standardQuestions);
+
 /** The fields list we ask Meta for, for one lead and for form backfill alike. */
 export const leadFields =
   'id,created_time,field_data,form_id,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,is_organic,platform';
@@ -53,7 +68,13 @@ export interface NormalisedLead {
 /** Meta writes offsets as +0000; parse both that and the ISO form, falling back to "now" never. */
 export function parseMetaTime(value: string | number): number {
   if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
-  const ms = Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  // Meta's own form, once per lead in a backfill: UTC written as +0000, which Date.parse reads
+  // only as +00:00 or Z.
+  const iso =
+    value.length === 24 && value.endsWith('+0000')
+      ? value.slice(0, 19) + 'Z'
+      : value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2');
+  const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new Error(`Unreadable Meta time: ${value.slice(0, 40)}`);
   return ms;
 }
@@ -61,26 +82,25 @@ export function parseMetaTime(value: string | number): number {
 /**
  * Turns Meta's field_data into the columns the inbox shows, keeping every answer (standard and
  * custom) with its question label. Multiple-choice answers arrive as option keys; we show the
- * option text the owner wrote in the form.
+ * option text the owner wrote in the form. Runs once per lead of a backfill (100,000 on a first
+ * connect), so it keeps to one pass and no per-lead lookup tables.
  */
 export function normaliseLead(
   raw: GraphLead,
   questions: FormQuestion[],
   locale?: string | null,
 ): NormalisedLead {
-  const byKey = new Map(questions.map((q) => [q.key, q]));
-  const values = new Map<string, string[]>();
+  const byKey = questionsByKey(questions);
   const answers: Answer[] = [];
+  // The first value of each standard question (of its last occurrence, should one repeat).
+  const first: Partial<Record<StandardQuestionKey, string>> = {};
   for (const f of raw.field_data ?? []) {
     const q = byKey.get(f.name);
-    const vals = (f.values ?? []).map((v) => optionLabel(q, String(v)));
-    values.set(f.name, vals);
+    const vals: string[] = [];
+    for (const v of f.values ?? []) vals.push(optionLabel(q, String(v)));
     answers.push({ key: f.name, label: q?.label ?? humanise(f.name), values: vals });
+    if (standardQuestionKeys.has(f.name)) first[f.name as StandardQuestionKey] = vals[0];
   }
-  const first = (key: string) => clean(values.get(key)?.[0]);
-  const fullName =
-    first('full_name') ??
-    clean([first('first_name'), first('last_name')].filter(Boolean).join(' '));
   const adId = raw.ad_id || null;
   return {
     id: raw.id,
@@ -95,13 +115,27 @@ export function normaliseLead(
     adsetName: raw.adset_name || null,
     campaignId: raw.campaign_id || null,
     campaignName: raw.campaign_name || null,
-    fullName,
-    email: first('email')?.toLowerCase() ?? null,
-    phone: normalisePhone(first('phone_number') ?? first('phone'), countryOf(locale)),
-    company: first('company_name') ?? first('company'),
-    city: first('city'),
+    fullName:
+      clean(first.full_name) ??
+      clean([clean(first.first_name), clean(first.last_name)].filter(Boolean).join(' ')),
+    email: clean(first.email)?.toLowerCase() ?? null,
+    phone: normalisePhone(clean(first.phone_number) ?? clean(first.phone), countryOf(locale)),
+    company: clean(first.company_name) ?? clean(first.company),
+    city: clean(first.city),
     answers,
   };
+}
+
+const byKeyCache = new WeakMap<FormQuestion[], Map<string, FormQuestion>>();
+
+/** The form's questions by key, built once per questions list (a backfill passes one per form). */
+function questionsByKey(questions: FormQuestion[]): Map<string, FormQuestion> {
+  let byKey = byKeyCache.get(questions);
+  if (!byKey) {
+    byKey = new Map(questions.map((q) => [q.key, q]));
+    byKeyCache.set(questions, byKey);
+  }
+  return byKey;
 }
 
 /**
@@ -120,9 +154,17 @@ export function normalisePhone(value: string | null, defaultCountry?: CountryCod
 
 const e164 = /^\+[1-9]\d{7,14}$/;
 
+let lastLocale: string | null | undefined;
+let lastCountry: CountryCode | undefined;
+
+/** The country of a form locale such as en_GB (every lead of a form has the same: kept). */
 function countryOf(locale?: string | null): CountryCode | undefined {
-  const m = /^[a-z]{2}[_-]([A-Z]{2})$/.exec(locale ?? '');
-  return m ? (m[1] as CountryCode) : undefined;
+  if (locale !== lastLocale) {
+    const m = /^[a-z]{2}[_-]([A-Z]{2})$/.exec(locale ?? '');
+    lastLocale = locale;
+    lastCountry = m ? (m[1] as CountryCode) : undefined;
+  }
+  return lastCountry;
 }
 
 function optionLabel(q: FormQuestion | undefined, value: string): string {

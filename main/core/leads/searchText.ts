@@ -1,17 +1,5 @@
 import type { Answer } from '../../../shared/index';
-
-// Answers to the standard questions are already in their own columns, and searched there.
-const standardKeys = new Set([
-  'full_name',
-  'first_name',
-  'last_name',
-  'email',
-  'phone_number',
-  'phone',
-  'company_name',
-  'company',
-  'city',
-]);
+import { standardQuestionKeys } from './normalise';
 
 /**
  * The searched text of a lead's custom answers (leads.search_answers, migration 0010): every value
@@ -20,9 +8,15 @@ const standardKeys = new Set([
  * 0004 holds the same rule in SQL, which 0010 used once to fill the column of older stores.
  */
 export function customAnswersText(answers: readonly Answer[]): string | null {
-  const text = answers
-    .filter((a) => !standardKeys.has(a.key))
-    .flatMap((a) => a.values)
-    .join(' ');
+  // Values joined by single spaces (empty ones too); a loop, as it runs once per backfilled lead.
+  let text = '';
+  let any = false;
+  for (const a of answers) {
+    if (standardQuestionKeys.has(a.key)) continue; // searched in their own columns
+    for (const v of a.values) {
+      text = any ? text + ' ' + v : v;
+      any = true;
+    }
+  }
   return text === '' ? null : text;
 }

@@ -117,7 +117,8 @@ type Answer =
   | { ok: false; error: string };
 
 interface Pending {
-  rows: LeadRowValues[];
+  /** Until handed to the worker (or written here): not kept while it commits, see write(). */
+  rows: LeadRowValues[] | null;
   resolve(outcomes: LeadUpsertOutcome[]): void;
   reject(error: Error): void;
 }
@@ -143,7 +144,7 @@ export function createLeadGroupWriter(
 
   const writeHere = (p: Pending) => {
     try {
-      p.resolve(leadGroupProgram(db).writeGroups([p.rows])[0]!);
+      p.resolve(leadGroupProgram(db).writeGroups([p.rows!])[0]!);
     } catch (e) {
       p.reject(e instanceof Error ? e : new Error(String(e)));
     }
@@ -172,7 +173,7 @@ export function createLeadGroupWriter(
       if ('ready' in msg) {
         if (msg.ready) {
           ready = true;
-          for (const p of pending) w.postMessage(p.rows);
+          for (const p of pending) post(w, p);
         } else {
           log.warn('backfill writer thread unavailable; writing on the core thread', {
             error: msg.error,
@@ -203,6 +204,13 @@ export function createLeadGroupWriter(
     return w;
   };
 
+  // A worker that has a group never gives it back (if it dies, the group fails), so the rows are
+  // let go once posted: kept, they would outlive several young-generation GCs, each copying them.
+  const post = (w: Worker, p: Pending) => {
+    w.postMessage(p.rows);
+    p.rows = null;
+  };
+
   const start = (): Worker | null => {
     try {
       worker ??= spawn();
@@ -230,7 +238,7 @@ export function createLeadGroupWriter(
         const w = start();
         if (!w) return;
         w.ref();
-        if (ready) w.postMessage(rows);
+        if (ready) post(w, p);
       });
       last = done.catch(() => undefined);
       return done;

@@ -1,7 +1,7 @@
 import type { Paged } from '../graph/client';
 import { GraphError } from '../graph/errors';
 import type { LeadRow } from '../../../shared/index';
-import { leadFields, normaliseLead, type GraphLead, type NormalisedLead } from '../leads/normalise';
+import { leadFields, normaliseLead, type GraphLead } from '../leads/normalise';
 import type { Db } from '../store/db';
 import type { LeadUpsertOutcome } from '../store/leadGroupProgram';
 import { leadRowValues } from '../store/leadWrites';
@@ -62,17 +62,18 @@ export async function backfillForm(
     p.catch(() => undefined); // awaited below; this only keeps a prefetch from being "unhandled"
     return p;
   };
-  const tally = (leads: NormalisedLead[], outcomes: LeadUpsertOutcome[]) => {
-    leads.forEach((lead, i) => {
+  /** What a group's outcomes mean; `ids` and `createdTimes` (Unix ms) are its leads', in order. */
+  const tally = (ids: string[], createdTimes: number[], outcomes: LeadUpsertOutcome[]) => {
+    ids.forEach((id, i) => {
       const outcome = outcomes[i];
       if (outcome === 'new') newCount++;
-      if (outcome === 'completed') completedIds.push(lead.id);
+      if (outcome === 'completed') completedIds.push(id);
       // A first sync brings history (no notifications), but a lead submitted minutes ago is news.
-      else if (outcome === 'new' && (incremental || lead.createdTime >= startedAt - 5 * 60_000))
-        freshIds.push(lead.id);
-      maxCreatedSec = Math.max(maxCreatedSec, Math.floor(lead.createdTime / 1000));
+      else if (outcome === 'new' && (incremental || createdTimes[i]! >= startedAt - 5 * 60_000))
+        freshIds.push(id);
+      maxCreatedSec = Math.max(maxCreatedSec, Math.floor(createdTimes[i]! / 1000));
     });
-    written += leads.length;
+    written += ids.length;
     onBatch(written);
   };
 
@@ -97,19 +98,26 @@ export async function backfillForm(
     holdTimer = null;
     if (held.length === 0) return;
     const now = clock.now();
-    const leads = held
-      .splice(0)
-      .map((raw) =>
-        normaliseLead({ ...raw, form_id: raw.form_id ?? form.id }, questions, form.locale),
-      );
-    writing += leads.length;
-    const outcomes = ctx.leadGroups.write(leads.map((l) => leadRowValues(l, form.page_id, now)));
+    // Only each lead's id and created time are kept until the group commits: whatever lives
+    // that long is copied by every young-generation GC on the way, a large share of a backfill's
+    // CPU on this thread.
+    const ids: string[] = [];
+    const createdTimes: number[] = [];
+    const rows = held.splice(0).map((raw) => {
+      const lead = normaliseLead(raw, questions, form.locale);
+      lead.formId ??= form.id; // the leads of a form need not say which form they are on
+      ids.push(lead.id);
+      createdTimes.push(lead.createdTime);
+      return leadRowValues(lead, form.page_id, now);
+    });
+    writing += rows.length;
+    const outcomes = ctx.leadGroups.write(rows);
     outcomes.catch(() => undefined); // observed through `committed`, even after an earlier group failed
     committed = committed
       .then(() => outcomes)
-      .then((o) => tally(leads, o))
+      .then((o) => tally(ids, createdTimes, o))
       .finally(() => {
-        writing -= leads.length;
+        writing -= ids.length;
         for (const wake of waiting.splice(0)) wake();
       });
     committed.catch((e: unknown) => {
