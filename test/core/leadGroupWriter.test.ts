@@ -182,42 +182,6 @@ describe('backfill writer thread', () => {
     expect(db.prepare('SELECT count(*) FROM leads_fts').pluck().get()).toBe(12_001);
   });
 
-  it('while more groups are announced, commits them together within the hold; the last one, and a core write, at once', async () => {
-    const db = store();
-    const w = writer(db, recordingLogger(), { holdOpenMs: 2_000 });
-    await w.write(rows(0, 1)); // the thread is up
-    const count = () => db.prepare('SELECT count(*) FROM leads').pluck().get() as number;
-    const settled: number[] = [];
-    const t0 = performance.now();
-    const first = w.write(rows(1, 500), true).then(() => settled.push(performance.now() - t0));
-    await new Promise((r) => setTimeout(r, 150));
-    // Held open for what follows: not committed, so not in the inbox yet.
-    expect(count()).toBe(1);
-    expect(settled).toEqual([]);
-    const last = w.write(rows(501, 500)).then(() => settled.push(performance.now() - t0));
-    await Promise.all([first, last]);
-    expect(count()).toBe(1_001);
-    // Both committed together, as soon as the last came, far sooner than the 2 s hold.
-    expect(settled).toHaveLength(2);
-    expect(Math.max(...settled)).toBeLessThan(1_500);
-
-    // A core write (a live lead) does not wait for the hold: the writer commits what it has.
-    const held = w.write(rows(1_001, 500), true);
-    await new Promise((r) => setTimeout(r, 100));
-    const t1 = performance.now();
-    db.transaction(() => db.prepare(`INSERT INTO kv (key, value) VALUES ('live', 'now')`).run())();
-    expect(performance.now() - t1).toBeLessThan(1_000);
-    await held;
-    expect(count()).toBe(1_501);
-
-    // Announced, but nothing follows: committed when the hold runs out.
-    const t2 = performance.now();
-    const fast = writer(store(), recordingLogger(), { holdOpenMs: 200 });
-    await fast.write(rows(0, 1));
-    await fast.write(rows(1, 10), true);
-    expect(performance.now() - t2).toBeLessThan(1_500);
-  });
-
   it('a writer warmed before the first group writes it as usual, and warmed but idle it lets the app quit', async () => {
     const db = store();
     const log = recordingLogger();

@@ -58,22 +58,24 @@ module.exports = function leadGroupProgram(db, sql) {
     return result;
   }
 
-  const groups = db.transaction((next) =>
+  const groups = db.transaction((list, yieldNow) =>
     withBatchedSearch(() => {
       const outcomes = [];
-      for (let rows; (rows = next()) !== undefined;) outcomes.push(rows.map(upsert));
+      for (const rows of list) {
+        outcomes.push(rows.map(upsert));
+        if (yieldNow && outcomes.length < list.length && yieldNow()) break;
+      }
       return outcomes;
     }),
   );
   return {
     upsert,
     withBatchedSearch,
-    /** Groups in one transaction, write lock taken first; each group's rows' outcomes. */
-    writeGroups: (list) => {
-      let i = 0;
-      return groups.immediate(() => list[i++]);
-    },
-    /** Groups in one transaction as next() hands them over, until it returns undefined. */
-    writeFrom: (next) => groups.immediate(next),
+    /**
+     * Backfill groups in one transaction, write lock taken first; each written group's rows'
+     * outcomes, in order. Ends the transaction after the first group for which yieldNow() is true,
+     * so the outcomes may cover only the first groups of the list.
+     */
+    writeGroups: (list, yieldNow) => groups.immediate(list, yieldNow),
   };
 };

@@ -16,10 +16,11 @@ export type LeadRowValues = unknown[];
 export interface LeadGroupProgram {
   upsert(row: LeadRowValues): LeadUpsertOutcome;
   withBatchedSearch<T>(write: () => T): T;
-  /** Groups in one transaction (write lock first), search indexed; each group's rows' outcomes. */
-  writeGroups(groups: LeadRowValues[][]): LeadUpsertOutcome[][];
-  /** The same, taking groups from next() until it returns undefined. */
-  writeFrom(next: () => LeadRowValues[] | undefined): LeadUpsertOutcome[][];
+  /**
+   * Groups in one transaction (write lock first), search indexed; each written group's rows'
+   * outcomes. Stops after the first group for which yieldNow() is true (the rest are not written).
+   */
+  writeGroups(groups: LeadRowValues[][], yieldNow?: () => boolean): LeadUpsertOutcome[][];
 }
 
 // Insert unless the lead is known (DO NOTHING inserts no row and fires no trigger), else look up

@@ -35,29 +35,22 @@ export interface LeadGroupWriter {
    * first group is. An idle warm worker does not keep the app alive.
    */
   warm(): void;
-  /**
-   * Writes a group; resolves with its rows' outcomes once committed. `more`: further groups of
-   * the same backfill are on their way, so its transaction may stay open for them (see below).
-   */
-  write(rows: LeadRowValues[], more?: boolean): Promise<LeadUpsertOutcome[]>;
+  write(rows: LeadRowValues[]): Promise<LeadUpsertOutcome[]>;
   /** Waits for the groups already written, then stops the worker. */
   close(): Promise<void>;
 }
 
 /**
  * The worker's code: CommonJS evaluated as a string, so it runs the same under tsx, vitest and the
- * bundle. Group commit: a transaction takes every group that queued up while the previous commit
- * was being written and, while the backfill says more are on their way, stays open for them (up to
- * holdOpenMs after it began, up to maxLeads), writing each as it arrives. Fewer, larger commits
- * cost less per lead: each rewrites every index page it touched and adds a search segment (SQLite
- * alone, 100,000 simulator leads: about 34,000 leads/s in 10,000-lead transactions, 37,000 in
- * 20,000-lead ones). The last group of a backfill commits at once. One answer per group, in
- * order, as soon as its transaction commits.
+ * bundle. Group commit: every group that queued up while the previous commit was being written is
+ * committed with it in one transaction (up to maxLeads), so when SQLite is the bottleneck the
+ * transactions grow and cost less per lead, and when it keeps up each group commits as it comes.
+ * One answer per group, in order, as soon as its transaction commits.
  *
- * The core's writes come first: before each group, and while it waits for one, the writer reads
- * how many of the core's transactions want the write lock (store/db.ts, coreWritesSignal) and, if
- * any, commits what it has and waits for them (up to coreFirstMs) before it goes on. A live lead's
- * commit then waits for one group at most, not for a whole transaction.
+ * The core's writes come first: between groups the writer reads how many of the core's
+ * transactions want the write lock (store/db.ts, coreWritesSignal) and, if any, commits what it
+ * has and waits for them (up to coreFirstMs) before it goes on. A live lead's commit then waits
+ * for one group at most, not for a whole transaction, so transactions can be large.
  */
 const source = `
 const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
@@ -80,51 +73,34 @@ const letCoreWritesIn = () => {
   for (let n; (n = Atomics.load(coreWrites, 0)) > 0 && Date.now() < until; )
     Atomics.wait(coreWrites, 0, n, until - Date.now());
 };
-const receive = () => receiveMessageOnPort(parentPort)?.message;
-let closing = false;
-// One transaction, from the group first on; answers each group it wrote.
-const writeTransaction = (first) => {
-  letCoreWritesIn();
-  const began = Date.now();
-  const taken = [];
-  let leads = 0;
-  const take = (group) => {
-    taken.push(group);
-    leads += group.rows.length;
-    return group.rows;
-  };
-  const next = () => {
-    if (taken.length === 0) return take(first);
-    if (leads >= workerData.maxLeads || coreWaiting()) return undefined;
-    let msg = receive();
-    // More are on their way: wait for them, looking every millisecond for one or for a core write.
-    while (msg === undefined && taken[taken.length - 1].more && !coreWaiting()) {
-      const left = began + workerData.holdOpenMs - Date.now();
-      if (left <= 0) break;
-      Atomics.wait(coreWrites, 0, 0, Math.min(1, left));
-      msg = receive();
-    }
-    if (msg === undefined) return undefined;
-    if (msg === 'close') {
-      closing = true;
-      return undefined;
-    }
-    return take(msg);
-  };
-  try {
-    for (const outcomes of program.writeFrom(next)) parentPort.postMessage({ ok: true, outcomes });
-  } catch (e) {
-    const failed = { ok: false, error: String((e && e.message) || e) };
-    for (let i = 0; i < taken.length; i++) parentPort.postMessage(failed);
-  }
-};
 if (program) {
   parentPort.on('message', (first) => {
-    closing = first === 'close';
-    // Then every group that queued up meanwhile, a transaction at a time.
-    for (let msg = first; !closing && msg !== undefined; msg = closing ? undefined : receive()) {
-      if (msg === 'close') closing = true;
-      else writeTransaction(msg);
+    // First let in the core's writes, then take every group that queued up meanwhile.
+    letCoreWritesIn();
+    const groups = [];
+    let leads = 0;
+    let closing = false;
+    for (let msg = first; msg !== undefined; ) {
+      if (msg === 'close') {
+        closing = true;
+        break;
+      }
+      groups.push(msg);
+      leads += msg.length;
+      if (leads >= workerData.maxLeads) break;
+      msg = receiveMessageOnPort(parentPort)?.message;
+    }
+    for (let done = 0; done < groups.length; ) {
+      if (done > 0) letCoreWritesIn();
+      try {
+        for (const outcomes of program.writeGroups(groups.slice(done), coreWaiting)) {
+          parentPort.postMessage({ ok: true, outcomes });
+          done++;
+        }
+      } catch (e) {
+        const failed = { ok: false, error: String((e && e.message) || e) };
+        for (; done < groups.length; done++) parentPort.postMessage(failed);
+      }
     }
     if (closing) {
       db.close();
@@ -141,9 +117,8 @@ type Answer =
   | { ok: false; error: string };
 
 interface Pending {
-  /** Until handed to the worker (or written here): not kept while it commits, see post(). */
+  /** Until handed to the worker (or written here): not kept while it commits, see write(). */
   rows: LeadRowValues[] | null;
-  more: boolean;
   resolve(outcomes: LeadUpsertOutcome[]): void;
   reject(error: Error): void;
 }
@@ -151,15 +126,12 @@ interface Pending {
 export function createLeadGroupWriter(
   db: Db,
   log: Logger,
-  opts: { sqlitePath?: string; maxLeads?: number; holdOpenMs?: number; thread?: boolean } = {},
+  opts: { sqlitePath?: string; maxLeads?: number; thread?: boolean } = {},
 ): LeadGroupWriter {
   // A transaction holds the store's write lock, but the core's writes wait for one group of it at
   // most (see the worker's code), so it may take all the pagers let queue up (20,000 leads, about
   // 0.6 s of writing).
   const maxLeads = opts.maxLeads ?? defaultTuning.backfillQueuedLeads;
-  // New leads show up in the inbox when their transaction commits: at least this often while a
-  // backfill runs.
-  const holdOpenMs = opts.holdOpenMs ?? 300;
   const sqlitePath = opts.sqlitePath ?? createRequire(import.meta.url).resolve('better-sqlite3');
   let worker: Worker | null = null;
   let ready = false;
@@ -191,7 +163,6 @@ export function createLeadGroupWriter(
         pragmas: [...connectionPragmas, 'busy_timeout = 60000'],
         sql: leadGroupSql,
         maxLeads,
-        holdOpenMs,
         coreWrites: coreWritesSignal(db),
         // Past this, a core that writes without pause (a long sweep) shares the lock again.
         coreFirstMs: 250,
@@ -236,7 +207,7 @@ export function createLeadGroupWriter(
   // A worker that has a group never gives it back (if it dies, the group fails), so the rows are
   // let go once posted: kept, they would outlive several young-generation GCs, each copying them.
   const post = (w: Worker, p: Pending) => {
-    w.postMessage({ rows: p.rows, more: p.more });
+    w.postMessage(p.rows);
     p.rows = null;
   };
 
@@ -259,9 +230,9 @@ export function createLeadGroupWriter(
       if (inThread || worker) return;
       start()?.unref();
     },
-    write(rows, more = false) {
+    write(rows) {
       const done = new Promise<LeadUpsertOutcome[]>((resolve, reject) => {
-        const p: Pending = { rows, more, resolve, reject };
+        const p: Pending = { rows, resolve, reject };
         if (inThread) return writeHere(p);
         pending.push(p);
         const w = start();

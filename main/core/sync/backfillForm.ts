@@ -93,20 +93,10 @@ export async function backfillForm(
   let writing = 0;
   /** Pagers waiting for the writer to catch up; woken as each group settles. */
   const waiting: (() => void)[] = [];
-  /** Time windows still paging (below): while any is, more groups follow the one written. */
-  let paging = 0;
-  /** The last group said more would follow: the writer may hold its transaction open for them. */
-  let moreAnnounced = false;
-  /** Groups handed to the writer so far. */
-  let groups = 0;
-  /** Hands the held pages to the writer; the last flush says no more follow, even with none held. */
-  const flush = (last = false) => {
+  const flush = () => {
     if (holdTimer) clearTimeout(holdTimer);
     holdTimer = null;
-    if (held.length === 0 && !(last && moreAnnounced)) return;
-    groups++;
-    // The first group commits at once, so the inbox fills as soon as the first pages arrive.
-    moreAnnounced = !last && paging > 0 && groups > 1;
+    if (held.length === 0) return;
     const now = clock.now();
     // Only each lead's id and created time are kept until the group commits: whatever lives
     // that long is copied by every young-generation GC on the way, a large share of a backfill's
@@ -121,7 +111,7 @@ export async function backfillForm(
       return leadRowValues(lead, form.page_id, now);
     });
     writing += rows.length;
-    const outcomes = ctx.leadGroups.write(rows, moreAnnounced);
+    const outcomes = ctx.leadGroups.write(rows);
     outcomes.catch(() => undefined); // observed through `committed`, even after an earlier group failed
     committed = committed
       .then(() => outcomes)
@@ -155,7 +145,6 @@ export async function backfillForm(
   // LESS_THAN is attested by integrations, not by Meta's reference (meta-platform.md §3): were it
   // ignored, windows would overlap, costing requests but never a lead (upserts are idempotent).
   const windows = timeWindows(since, nowSec, tuning.backfillWindows);
-  paging = windows.length;
   const pageWindow = async ([after, before]: [number, number | null]) => {
     const filtering = [{ field: 'time_created', operator: 'GREATER_THAN', value: after }];
     if (before !== null)
@@ -184,14 +173,12 @@ export async function backfillForm(
     } catch (e) {
       failure ??= e; // the other windows stop at their next page
       throw e;
-    } finally {
-      paging--;
     }
   };
   await Promise.allSettled(windows.map(pageWindow));
   // Leads that arrived before a failure are as good as any: keep them (the cursor stays put, so
   // the range is read again), unless writing is what failed.
-  if (!writeFailed) flush(true);
+  if (!writeFailed) flush();
   await committed.catch(() => undefined);
   if (failure) throw failure;
   // Everything after `since` is now stored, so even an empty form moves its cursor there.
