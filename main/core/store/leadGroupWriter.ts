@@ -117,7 +117,7 @@ type Answer =
   | { ok: false; error: string };
 
 interface Pending {
-  /** Until handed to the worker (or written here): not kept while it commits, see write(). */
+  /** Until handed to the worker (or written here): not kept while it commits, see post(). */
   rows: LeadRowValues[] | null;
   resolve(outcomes: LeadUpsertOutcome[]): void;
   reject(error: Error): void;
