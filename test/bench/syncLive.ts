@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import keytar from 'keytar';
 import { createCore, type Core } from '../../main/core/app';
@@ -14,6 +14,7 @@ import { createKeytarTokenStore } from '../../main/core/keychain/keytarTokenStor
 import { createFileLogger } from '../../main/core/log/fileLogger';
 import { freePort, startRelayProcess } from '../chaos/relayProcess';
 import { fastTuning, waitFor } from '../core/harness';
+import { cpuMsOf } from '../relay/benchKit';
 import { leadFields } from '../../main/core/leads/normalise';
 import type { CoreTuning } from '../../main/core/tuning';
 
@@ -32,24 +33,6 @@ export interface ProcessStack {
   /** CPU time the simulator process has used so far (Linux /proc), in ms; null elsewhere. */
   simCpuMs(): number | null;
   close(): Promise<void>;
-}
-
-const clockTicksPerSec = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function processCpuMs(pid: number | undefined): number | null {
-  try {
-    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name).
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicksPerSec;
-  } catch {
-    return null;
-  }
 }
 
 /** Simulator and relay as child processes, the desktop core in this process, on a fresh folder. */
@@ -116,7 +99,13 @@ export async function startProcessStack(
       if (!res.ok) throw new Error(`sim control ${path}: HTTP ${res.status}`);
       return (await res.json()) as T;
     },
-    simCpuMs: () => processCpuMs(sim.pid),
+    simCpuMs: () => {
+      try {
+        return cpuMsOf(sim.pid!);
+      } catch {
+        return null; // no /proc here
+      }
+    },
     async call(method, input = {}) {
       const r = await core.dispatch(method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.message}`);

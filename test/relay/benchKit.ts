@@ -82,7 +82,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-function cpuMsOf(pid: number): number {
+/** CPU time (user + system) process `pid` has used so far, in ms (Linux: reads /proc). */
+export function cpuMsOf(pid: number): number {
   // /proc/<pid>/stat fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux).
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
